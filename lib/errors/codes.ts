@@ -1,0 +1,28 @@
+/**
+ * Stable error codes. Every error this package throws carries one of these as `err.code`,
+ * so applications can branch on it without string-matching messages.
+ */
+export const ErrorCodes = {
+  /** A registration option is missing or malformed. */
+  OPTIONS: 'FST_DISCORD_OPTIONS',
+  /** The request has no usable Discord authorization. */
+  UNAUTHORIZED: 'FST_DISCORD_UNAUTHORIZED',
+  /** The user (or Discord) refused the authorization request. */
+  ACCESS_DENIED: 'FST_DISCORD_ACCESS_DENIED',
+  /** The OAuth2 `state` is missing, unknown, expired, replayed or foreign to this session. */
+  INVALID_STATE: 'FST_DISCORD_INVALID_STATE',
+  /** The authorization callback carried an error other than `access_denied`, or was malformed. */
+  OAUTH2: 'FST_DISCORD_OAUTH2',
+  /** The session lacks an OAuth2 scope the operation needs. */
+  MISSING_SCOPE: 'FST_DISCORD_MISSING_SCOPE',
+  /** Discord (or this client, to avoid a 429) is rate limiting the request. */
+  RATE_LIMITED: 'FST_DISCORD_RATE_LIMITED',
+  /** Discord answered with an error status, an unreadable body, or could not be reached. */
+  HTTP: 'FST_DISCORD_HTTP',
+  /** The request to Discord took longer than the configured timeout. */
+  TIMEOUT: 'FST_DISCORD_TIMEOUT',
+  /** No bot token is configured but the operation needs one. */
+  NO_BOT_TOKEN: 'FST_DISCORD_NO_BOT_TOKEN'
+} as const
+
+export type ErrorCode = typeof ErrorCodes[keyof typeof ErrorCodes]

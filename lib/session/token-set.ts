@@ -1,0 +1,15 @@
+/**
+ * The OAuth2 token set of one session, as stored by a {@link TokenStore}. Plain JSON: it must
+ * survive a cookie or a Redis round trip, so the expiry is an absolute epoch in milliseconds
+ * (simple-oauth2's `expires_at` Date does not survive JSON).
+ */
+export interface TokenSet {
+  accessToken: string
+  refreshToken: string | null
+  /** `Bearer` for Discord user tokens. */
+  tokenType: string
+  /** Absolute expiry, milliseconds since the epoch. */
+  expiresAt: number
+  /** Granted scopes, as Discord returned them. */
+  scopes: string[]
+}

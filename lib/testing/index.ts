@@ -1,0 +1,3 @@
+export type {
+  FakeDiscord, FakeDiscordOptions, FakePluginOptions, FakeRateLimit, FakeCall, FakeFault, FakeClock, FakeTokenResponse
+} from './fake-discord.js'

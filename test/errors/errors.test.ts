@@ -1,0 +1,62 @@
+import t from 'tap'
+import {
+  AccessDenied, ConfigurationError, DiscordError, ErrorCodes, HttpException, InvalidState,
+  isDiscordError, MissingScope, OAuth2Error, RateLimited, Unauthorized
+} from '../../lib/index.js'
+
+t.test('every error carries the status Fastify answers with and a stable code', async (t) => {
+  const cases: Array<[DiscordError, number, string | number]> = [
+    [new Unauthorized(), 401, ErrorCodes.UNAUTHORIZED],
+    [new AccessDenied('access_denied', 'The resource owner or authorization server denied the request'), 403, ErrorCodes.ACCESS_DENIED],
+    [new InvalidState(), 400, ErrorCodes.INVALID_STATE],
+    [new OAuth2Error('invalid_scope'), 400, ErrorCodes.OAUTH2],
+    [new MissingScope(['guilds'], 'fetchGuilds()'), 403, ErrorCodes.MISSING_SCOPE],
+    [new RateLimited({ retryAfter: 1.5, global: false, scope: 'user', bucket: 'abc', route: 'GET /users/@me', headers: {}, body: null }), 429, ErrorCodes.RATE_LIMITED],
+    [new HttpException({ status: 403, discordCode: 50025, message: 'Invalid OAuth2 access token', body: {}, method: 'PUT', url: '/guilds/1/members/2' }), 502, 50025],
+    [new ConfigurationError('`clientSecret` is required'), 500, ErrorCodes.OPTIONS]
+  ]
+  for (const [err, status, code] of cases) {
+    t.ok(err instanceof DiscordError, `${err.name} extends DiscordError`)
+    t.ok(isDiscordError(err), `${err.name} is recognised by isDiscordError`)
+    t.equal(err.statusCode, status, `${err.name} answers ${status}`)
+    t.equal(err.code, code, `${err.name} has code ${code}`)
+    t.notOk(err.message.length === 0, `${err.name} has a message`)
+  }
+})
+
+t.test('isDiscordError recognises a copy from another realm by name and status, and nothing else', async (t) => {
+  const foreign = Object.assign(new Error('x'), { name: 'Unauthorized', statusCode: 401 })
+  t.ok(isDiscordError(foreign))
+  t.notOk(isDiscordError(new Error('x')))
+  t.notOk(isDiscordError(Object.assign(new Error('x'), { name: 'Unauthorized' })))
+  t.notOk(isDiscordError({ name: 'Unauthorized', statusCode: 401 }))
+})
+
+t.test('AccessDenied and OAuth2Error carry Discord\'s error and description', async (t) => {
+  const denied = new AccessDenied('access_denied', 'The user cancelled')
+  t.equal(denied.error, 'access_denied')
+  t.equal(denied.errorDescription, 'The user cancelled')
+  t.match(denied.message, /The user cancelled/)
+  t.equal(new AccessDenied().errorDescription, null)
+  const oauth = new OAuth2Error('invalid_grant', 'Invalid "code" in request.')
+  t.equal(oauth.error, 'invalid_grant')
+  t.match(oauth.message, /invalid_grant: Invalid "code"/)
+  t.equal(new OAuth2Error('server_error', null, 502).statusCode, 502)
+})
+
+t.test('HttpException distinguishes timeouts and network failures', async (t) => {
+  const timeout = new HttpException({ status: 0, discordCode: 0, message: 'timed out after 15000 ms', body: null, method: 'GET', url: '/users/@me', timeout: true })
+  t.equal(timeout.errorCode, ErrorCodes.TIMEOUT)
+  t.match(timeout.message, /GET \/users\/@me failed: timed out/)
+  const plain = new HttpException({ status: 500, discordCode: 0, message: 'Internal Server Error', body: null, method: 'GET', url: '/users/@me' })
+  t.equal(plain.errorCode, ErrorCodes.HTTP)
+  t.match(plain.message, /answered 500: Internal/)
+})
+
+t.test('RateLimited names the route and whether the limit was global', async (t) => {
+  const err = new RateLimited({ retryAfter: 0.25, global: true, scope: 'global', bucket: null, route: 'GET /users/@me', headers: {}, body: null })
+  t.match(err.message, /GET \/users\/@me \(global\): retry after 0\.250s/)
+  t.equal(err.global, true)
+  t.equal(err.retryAfter, 0.25)
+  t.match(new MissingScope(['guilds', 'email'], 'x').message, /scopes `guilds`, `email`/)
+})
