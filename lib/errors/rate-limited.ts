@@ -13,15 +13,19 @@ export interface RateLimitInfo {
   bucket: string | null
   /** The route template, e.g. `GET /users/@me/guilds`. */
   route: string
-  /** Response headers of the 429, when Discord sent one (empty when this client refused to wait). */
+  /** Response headers of Discord's 429, when there was one (empty when this client refused to wait). */
   headers: Record<string, string>
   /** Parsed body of the 429, when Discord sent one. */
   body: unknown
 }
 
 /**
- * A Discord rate limit stopped the request. Fastify answers it with 429 and the plugin's hook
- * adds `Retry-After` (whole seconds, rounded up).
+ * A Discord rate limit stopped the request. Fastify answers it with 429.
+ *
+ * `headers` follows Fastify's convention for errors: Fastify copies `err.headers` onto the
+ * reply. So it holds only Discord's `X-RateLimit-*` headers and a `Retry-After` in whole
+ * seconds (rounded up) — never `Content-Length` or other upstream headers that would corrupt
+ * the reply.
  */
 export class RateLimited extends DiscordError {
   override name = 'RateLimited' as const
@@ -40,7 +44,17 @@ export class RateLimited extends DiscordError {
     this.scope = info.scope
     this.bucket = info.bucket
     this.route = info.route
-    this.headers = info.headers
+    this.headers = replyHeaders(info.headers, info.retryAfter)
     this.body = info.body
   }
+}
+
+function replyHeaders (upstream: Record<string, string>, retryAfter: number): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(upstream)) {
+    const lower = name.toLowerCase()
+    if (lower.startsWith('x-ratelimit-')) headers[lower] = value
+  }
+  headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfter)))
+  return headers
 }

@@ -60,3 +60,16 @@ t.test('RateLimited names the route and whether the limit was global', async (t)
   t.equal(err.retryAfter, 0.25)
   t.match(new MissingScope(['guilds', 'email'], 'x').message, /scopes `guilds`, `email`/)
 })
+
+t.test('RateLimited keeps only headers that are safe to copy onto a reply, and always a Retry-After', async (t) => {
+  const err = new RateLimited({
+    retryAfter: 1.2,
+    global: false,
+    scope: 'user',
+    bucket: 'b1',
+    route: 'GET /users/@me',
+    headers: { 'Content-Length': '50', 'content-type': 'application/json', 'X-RateLimit-Bucket': 'b1', 'x-ratelimit-scope': 'user', 'retry-after': '1' },
+    body: { message: 'You are being rate limited.', retry_after: 1.2, global: false }
+  })
+  t.same(err.headers, { 'x-ratelimit-bucket': 'b1', 'x-ratelimit-scope': 'user', 'retry-after': '2' })
+})
