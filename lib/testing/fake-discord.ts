@@ -102,8 +102,10 @@ export interface FakeDiscord {
   readonly clientId: string
   readonly clientSecret: string
   readonly botToken: string
-  /** Ids of the seeded users. */
-  readonly seedUsers: { readonly migrated: string, readonly legacy: string }
+  /** Ids of the seeded users (with `seed: false` only `bot`, the application's bot user with the application's id, exists). */
+  readonly seedUsers: { readonly migrated: string, readonly legacy: string, readonly bot: string }
+  /** Ids of the seeded guilds: owned by the migrated user, administered by them, and plain ones. */
+  readonly seedGuilds: { readonly owned: string, readonly admin: string, readonly plain: readonly string[] }
   /** Every request received, in order. */
   readonly calls: readonly FakeCall[]
   /** How many calls matched (method and path or route template). */
@@ -111,10 +113,16 @@ export interface FakeDiscord {
   resetCalls (): void
 
   addUser (user: APIUser, extra?: { guilds?: string[], connections?: APIConnection[] }): void
-  /** Adds a guild; `members` maps user id → { owner?, permissions? (decimal string) }. */
+  /**
+   * Adds a guild; `members` maps user id → { owner?, permissions? (decimal string) }. Include the
+   * bot (`seedUsers.bot`) as a member if tests add users with `PUT /guilds/{id}/members/{user}`:
+   * like Discord, the fake answers 403 Missing Access to a bot that is not in the guild.
+   */
   addGuild (guild: APIGuild, members?: Record<string, { owner?: boolean, permissions?: string, roles?: string[], nick?: string | null }>): void
-  /** Makes `userId` a member of `guildId`. */
+  /** Makes `userId` a member of `guildId`; throws if the guild was never added. */
   addMember (guildId: string, userId: string, opts?: { permissions?: string, roles?: string[], nick?: string | null }): void
+  /** Registers another redirect URI, e.g. the callback of an app whose port is known only after `listen()`. */
+  addRedirectUri (uri: string): void
   setConsent (mode: 'page' | 'approve' | 'deny'): void
   setActingUser (userId: string): void
 
@@ -123,13 +131,16 @@ export interface FakeDiscord {
   /** Revokes every token of the authorization that `token` (access or refresh) belongs to. */
   revokeToken (token: string): void
 
-  /** Enforces a rate limit on a route (`METHOD /api/v10/...` template, e.g. `GET /api/v10/users/@me`). */
+  /**
+   * Enforces a rate limit on a route (`METHOD /api/v10/...` template, e.g. `GET /api/v10/users/@me`;
+   * without a method it applies to every method; a concrete path works too). Setting it again replaces it.
+   */
   setRateLimit (route: string, limit: FakeRateLimit): void
-  /** Per-Authorization global limit (requests per second). `null` turns it off. */
+  /** Per-Authorization global limit (requests per second) over every `/api/...` route. `null` turns it off. */
   setGlobalRateLimit (perSecond: number | null): void
-  /** The next `count` requests (any route) get a global 429 with `retry_after` seconds. */
+  /** The next `count` requests to any `/api/...` route get a global 429 with `retry_after` seconds. @defaultValue count 1 */
   forceGlobal429 (retryAfter: number, count?: number): void
-  /** The next `count` requests to `route` get a shared-scope 429 with `retry_after` seconds. */
+  /** The next `count` requests to `route` get a shared-scope 429 with `retry_after` seconds. @defaultValue count 1 */
   forceShared429 (route: string, retryAfter: number, count?: number): void
   injectFault (route: string, fault: FakeFault): void
   /** Number of 429 responses served so far. */

@@ -1,0 +1,52 @@
+import { fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import type { ChildMessage } from '../servers/child.js'
+
+/** A target server running in its own process. */
+export interface RunningServer {
+  origin: string
+  loginPath: string | null
+  stop (): Promise<void>
+}
+
+const START_TIMEOUT_MS = 30_000
+
+/**
+ * Forks `file` (a bench/servers/*.ts entry) under tsx with the source condition, and waits
+ * for it to report its port. Resolves to the reason instead when the server says it cannot run.
+ */
+export async function startServer (file: string, env: Record<string, string> = {}): Promise<RunningServer | string> {
+  const child = fork(file, [], {
+    execArgv: ['--import', 'tsx', '--conditions=fastify-discord-source'],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  })
+  const message = await new Promise<ChildMessage>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill()
+      reject(new Error(`${file} did not start within ${START_TIMEOUT_MS} ms`))
+    }, START_TIMEOUT_MS)
+    child.once('message', (msg) => {
+      clearTimeout(timer)
+      resolve(msg as ChildMessage)
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${file} exited with code ${code} before it was ready`))
+    })
+  })
+  if (message.type === 'unavailable') {
+    await stop(child)
+    return message.reason
+  }
+  return { origin: `http://127.0.0.1:${message.port}`, loginPath: message.loginPath, stop: async () => stop(child) }
+}
+
+async function stop (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  if (child.connected) child.disconnect()
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(timer)
+}

@@ -1,0 +1,140 @@
+import type { BenchConfig } from './config.js'
+import type { Environment } from './environment.js'
+import type { ColdBurst, LoginThroughput } from './extras.js'
+import type { LoadSample } from './load.js'
+import type { MicroResult } from './micro.js'
+import { median } from './stats.js'
+import { RATIO_GOALS, type Target } from './targets.js'
+
+/** What happened to one target. */
+export interface TargetOutcome {
+  target: Target
+  /** Why the target was not measured, or null when it was. */
+  skipped: string | null
+  samples: LoadSample[]
+}
+
+/** Everything a run produced. */
+export interface RunReport {
+  date: Date
+  command: string
+  config: BenchConfig
+  environment: Environment
+  outcomes: TargetOutcome[]
+  coldBurst: ColdBurst | string | null
+  login: LoginThroughput | string | null
+  micro: MicroResult[] | null
+  elapsedSeconds: number
+  /** `os.loadavg()` (1, 5, 15 min) when the run started and ended: other work skews the figures. */
+  loadAverage: { start: number[], end: number[] }
+}
+
+/** Renders a run as the Markdown of bench/RESULTS.md. */
+export function renderReport (report: RunReport): string {
+  const { config, environment: env } = report
+  const lines: string[] = []
+  const byId = new Map(report.outcomes.map((outcome) => [outcome.target.id, outcome]))
+
+  lines.push('# fastify-discord benchmark results', '')
+  lines.push(`Run on ${report.date.toISOString()} with \`${report.command}\`, ${Math.round(report.elapsedSeconds)} s in all.`, '')
+  lines.push(`${config.rounds} interleaved round(s) of every target (${order(report.outcomes)}), each run ${config.warmup} s of discarded warm-up then ` +
+    `${config.duration} s measured with autocannon (${config.connections} connections, no pipelining) from the parent process; ` +
+    'each server runs in its own child process on loopback. Figures are medians over the rounds; ratios are ratios of medians.', '')
+
+  lines.push('## Machine', '')
+  lines.push('| | |', '|---|---|')
+  lines.push(`| Node | ${env.node} |`, `| OS | ${env.os} |`, `| CPUs | ${env.cpuCount} × ${env.cpuModel} |`, `| Memory | ${env.totalMemoryGiB} GiB |`)
+  lines.push(`| Load average (1/5/15 min) | ${loads(report.loadAverage.start)} at start, ${loads(report.loadAverage.end)} at end |`)
+  for (const [name, version] of Object.entries(env.packages)) lines.push(`| ${name} | ${version} |`)
+  lines.push('')
+
+  lines.push('## 1. Authorized request, user cached: `GET /me`', '')
+  lines.push(...targetTable(report.outcomes.filter((o) => o.target.group === 'authorized')), '')
+  lines.push('## 2. Routes that never touch `request.discord`: `GET /plain`, no cookie', '')
+  lines.push(...targetTable(report.outcomes.filter((o) => o.target.group === 'untouched')), '')
+
+  lines.push('## Ratios', '')
+  lines.push('| ratio | measured | goal | |', '|---|---:|---:|---|')
+  for (const goal of RATIO_GOALS) {
+    const ratio = median(rps(byId.get(goal.numerator))) / median(rps(byId.get(goal.denominator)))
+    const measured = Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a'
+    const verdict = goal.min === null || !Number.isFinite(ratio) ? '' : ratio >= goal.min ? 'met' : '**missed**'
+    lines.push(`| ${goal.numerator}/${goal.denominator} | ${measured} | ${goal.min === null ? '—' : `≥ ${goal.min}`} ${verdict} | ${goal.why} |`)
+  }
+  lines.push('')
+
+  lines.push('## 3. Cold burst: 1,000 concurrent `GET /me` of one user, empty cache (target C)', '')
+  if (report.coldBurst === null) lines.push('Not run.')
+  else if (typeof report.coldBurst === 'string') lines.push(`Not run: ${report.coldBurst}`)
+  else {
+    const burst = report.coldBurst
+    lines.push(`Upstream \`GET /users/@me\` calls: **${burst.upstreamCalls}** (goal: 1) for ${burst.requests} requests ` +
+      `(${burst.non2xx} non-2xx, ${burst.errors} connection errors).`)
+  }
+  lines.push('')
+
+  lines.push('## 4. Login throughput against the fake Discord (target C)', '')
+  if (report.login === null) lines.push('Not run.')
+  else if (typeof report.login === 'string') lines.push(`Not run: ${report.login}`)
+  else {
+    const login = report.login
+    lines.push(`**${login.perSecond.toFixed(0)}** complete logins per second (\`GET /login\` → fake authorize → callback → \`GET /me\`, ` +
+      `each with a fresh cookie jar, ${login.concurrency} at a time, ${login.seconds.toFixed(1)} s): ${login.completed} completed, ${login.failed} failed` +
+      `${login.firstError === null ? '' : ` (first failure: ${login.firstError})`}. The fake runs in the server's process, so this counts its work too.`)
+  }
+  lines.push('')
+
+  lines.push('## 5. Micro-benchmarks (`bench/*.bench.ts`)', '')
+  if (report.micro === null) lines.push('Not run (`BENCH_MICRO=1` runs them).')
+  else if (report.micro.length === 0) lines.push('None found.')
+  else {
+    for (const micro of report.micro) {
+      lines.push(`### ${micro.file}${micro.ok ? '' : ' (failed)'}`, '', '```', micro.output, '```', '')
+    }
+  }
+  lines.push('')
+
+  lines.push('## Method and caveats', '')
+  const busiest = Math.max(report.loadAverage.start[0] ?? 0, report.loadAverage.end[0] ?? 0)
+  if (busiest > 0.5) {
+    lines.push(`- **The machine was not idle** (1-minute load average up to ${busiest.toFixed(2)} on ${env.cpuCount} CPUs): other processes competed with the run, so treat these figures as indicative and re-run on a quiet machine.`)
+  }
+  lines.push('- B, D and E obtain their session through a test-only route that stores a fixed user in the session ' +
+    '(`session.set`, `request.logIn`, `req.login`): this measures the authorized-request path, not the login. ' +
+    'C logs in for real through the fake Discord and then serves `fetchUser()` from its users cache.')
+  lines.push('- Every target answers the same user; C answers the `User` model\'s JSON, the others Discord\'s raw payload.')
+  lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
+  lines.push('- Load generator and servers share the machine; on 2 cores each gets about one. Absolute figures vary between machines; the ratios are the result.')
+  lines.push('')
+  return lines.join('\n')
+}
+
+function loads (values: readonly number[]): string {
+  return values.map((value) => value.toFixed(2)).join(' / ')
+}
+
+function order (outcomes: readonly TargetOutcome[]): string {
+  const ids = outcomes.filter((o) => o.skipped === null).map((o) => o.target.id)
+  return `${ids.join(' ')} ${ids.join(' ')} …`
+}
+
+function rps (outcome: TargetOutcome | undefined): number[] {
+  return outcome === undefined || outcome.skipped !== null ? [] : outcome.samples.map((s) => s.rps)
+}
+
+function targetTable (outcomes: readonly TargetOutcome[]): string[] {
+  const rows = ['| | target | req/s (median) | req/s (min–max) | p99 ms (median) | flags |', '|---|---|---:|---:|---:|---|']
+  for (const { target, skipped, samples } of outcomes) {
+    if (skipped !== null) {
+      rows.push(`| ${target.id} | ${target.title} | — | — | — | not measured: ${skipped} |`)
+      continue
+    }
+    const values = samples.map((s) => s.rps)
+    const non2xx = samples.reduce((sum, s) => sum + s.non2xx, 0)
+    const errors = samples.reduce((sum, s) => sum + s.errors, 0)
+    const flags = [non2xx > 0 ? `${non2xx} non-2xx` : '', errors > 0 ? `${errors} errors` : ''].filter((f) => f !== '').join(', ')
+    rows.push(`| ${target.id} | ${target.title} | ${Math.round(median(values))} | ${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))} | ` +
+      `${median(samples.map((s) => s.p99)).toFixed(1)} | ${flags} |`)
+  }
+  return rows
+}

@@ -1,0 +1,40 @@
+/** The servers the harness compares. Each runs in its own child process. */
+export interface Target {
+  id: 'A' | 'B' | 'C' | 'D' | 'E' | 'N' | 'P'
+  /** Short description for the report. */
+  title: string
+  /** Entry under bench/servers/. */
+  server: string
+  /** The measured route. */
+  path: string
+  env?: Record<string, string>
+  /** Measurement 1 (authorized `GET /me`) or 2 (a route that never touches `request.discord`). */
+  group: 'authorized' | 'untouched'
+}
+
+export const TARGETS: readonly Target[] = [
+  { id: 'A', title: 'bare Fastify, constant (ceiling)', server: 'a-bare.ts', path: '/me', group: 'authorized' },
+  { id: 'B', title: 'Fastify + @fastify/secure-session + Map', server: 'b-secure-session.ts', path: '/me', group: 'authorized' },
+  { id: 'C', title: 'fastify-discord: requireAuthorization + fetchUser() from cache', server: 'c-fastify-discord.ts', path: '/me', group: 'authorized' },
+  { id: 'D', title: '@fastify/passport + passport-discord on secure-session', server: 'd-fastify-passport.ts', path: '/me', group: 'authorized' },
+  { id: 'E', title: 'Express + express-session + passport + passport-discord', server: 'e-express-passport.ts', path: '/me', group: 'authorized' },
+  { id: 'N', title: 'Fastify without fastify-discord, route not touching request.discord', server: 'untouched.ts', path: '/plain', group: 'untouched' },
+  { id: 'P', title: 'Fastify with fastify-discord, route not touching request.discord', server: 'untouched.ts', path: '/plain', env: { BENCH_WITH_PLUGIN: '1' }, group: 'untouched' }
+]
+
+/** A ratio the issue sets a target for, `numerator / denominator >= min`. */
+export interface RatioGoal {
+  numerator: Target['id']
+  denominator: Target['id']
+  min: number | null
+  why: string
+}
+
+export const RATIO_GOALS: readonly RatioGoal[] = [
+  { numerator: 'C', denominator: 'B', min: 0.95, why: 'the session cookie must be decrypted anyway' },
+  { numerator: 'C', denominator: 'D', min: 1, why: 'at least as fast as what Fastify users pick today' },
+  { numerator: 'C', denominator: 'E', min: 6, why: 'against the usual Express tutorial stack' },
+  { numerator: 'D', denominator: 'B', min: null, why: 'for reference' },
+  { numerator: 'E', denominator: 'B', min: null, why: 'for reference' },
+  { numerator: 'P', denominator: 'N', min: 0.97, why: 'the plugin costs routes that do not use it (almost) nothing' }
+]

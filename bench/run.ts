@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: compares the cost of an authorized request on fastify-discord against the
+ * alternatives (bench/harness/targets.ts), in interleaved rounds, and writes bench/RESULTS.md.
+ *
+ * Servers run in child processes (bench/servers/*.ts); autocannon runs here. `BENCH_QUICK=1`
+ * is a smoke run; see bench/harness/config.ts for every knob.
+ */
+import { writeFile } from 'node:fs/promises'
+import { loadavg } from 'node:os'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startServer, type RunningServer } from './harness/child-server.js'
+import { readConfig } from './harness/config.js'
+import { describeEnvironment } from './harness/environment.js'
+import { coldBurst, loginThroughput, type ColdBurst, type LoginThroughput } from './harness/extras.js'
+import { login } from './harness/follow.js'
+import { runLoad } from './harness/load.js'
+import { runMicroBenchmarks, type MicroResult } from './harness/micro.js'
+import { renderReport, type TargetOutcome } from './harness/report.js'
+import { TARGETS, type Target } from './harness/targets.js'
+import { BENCH_USER } from './servers/fixture.js'
+
+interface Active {
+  outcome: TargetOutcome
+  server: RunningServer
+  url: string
+  headers: Record<string, string>
+  cookie: string | null
+}
+
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const root = dirname(benchDir)
+const config = readConfig(process.env, join(benchDir, 'RESULTS.md'))
+const started = performance.now()
+const date = new Date()
+const loadAtStart = loadavg()
+
+const selected = TARGETS.filter((target) => config.targets.length === 0 || config.targets.includes(target.id))
+if (selected.length === 0) throw new RangeError(`BENCH_TARGETS names no known target (known: ${TARGETS.map((t) => t.id).join(', ')})`)
+
+const outcomes: TargetOutcome[] = []
+const active: Active[] = []
+try {
+  for (const target of selected) {
+    const outcome: TargetOutcome = { target, skipped: null, samples: [] }
+    outcomes.push(outcome)
+    const prepared = await prepare(target)
+    if (typeof prepared === 'string') {
+      outcome.skipped = prepared
+      log(`${target.id}: skipped, ${prepared}`)
+    } else {
+      active.push({ ...prepared, outcome })
+      log(`${target.id}: ready at ${prepared.url}`)
+    }
+  }
+
+  for (let round = 1; round <= config.rounds; round++) {
+    for (const entry of active) {
+      const load = { url: entry.url, headers: entry.headers, connections: config.connections }
+      await runLoad({ ...load, duration: config.warmup })
+      const sample = await runLoad({ ...load, duration: config.duration })
+      entry.outcome.samples.push(sample)
+      const flags = sample.non2xx + sample.errors > 0 ? ` (${sample.non2xx} non-2xx, ${sample.errors} errors)` : ''
+      log(`round ${round}/${config.rounds} ${entry.outcome.target.id}: ${Math.round(sample.rps)} req/s, p99 ${sample.p99} ms${flags}`)
+    }
+  }
+
+  const c = active.find((entry) => entry.outcome.target.id === 'C')
+  const cSkipped = outcomes.find((o) => o.target.id === 'C')?.skipped ?? 'target C was not selected'
+  let burst: ColdBurst | string | null = cSkipped
+  let logins: LoginThroughput | string | null = cSkipped
+  if (c !== undefined && c.cookie !== null) {
+    burst = await coldBurst(new URL(c.url).origin, c.cookie).catch((err: Error) => err.message)
+    log(`cold burst: ${typeof burst === 'string' ? burst : `${burst.upstreamCalls} upstream call(s)`}`)
+    logins = await loginThroughput(new URL(c.url).origin, c.server.loginPath ?? '/login', config.loginSeconds).catch((err: Error) => err.message)
+    log(`login throughput: ${typeof logins === 'string' ? logins : `${logins.perSecond.toFixed(0)}/s`}`)
+  }
+
+  await Promise.all(active.map(async (entry) => entry.server.stop()))
+  active.length = 0
+
+  let micro: MicroResult[] | null = null
+  if (config.micro) {
+    log('micro-benchmarks…')
+    micro = await runMicroBenchmarks(benchDir)
+  }
+
+  const markdown = renderReport({
+    date,
+    command: command(),
+    config,
+    environment: await describeEnvironment(root),
+    outcomes,
+    coldBurst: burst,
+    login: logins,
+    micro,
+    elapsedSeconds: (performance.now() - started) / 1000,
+    loadAverage: { start: loadAtStart, end: loadavg() }
+  })
+  process.stdout.write(`\n${markdown}\n`)
+  if (config.output !== null) {
+    await writeFile(config.output, markdown)
+    log(`wrote ${relative(process.cwd(), config.output)}`)
+  }
+} finally {
+  await Promise.all(active.map(async (entry) => entry.server.stop()))
+}
+
+/** Starts a target, logs in when it has a session, and checks it answers what it should. */
+async function prepare (target: Target): Promise<Omit<Active, 'outcome'> | string> {
+  const server = await startServer(join(benchDir, 'servers', target.server), target.env)
+  if (typeof server === 'string') return server
+  try {
+    const url = new URL(target.path, server.origin).href
+    const cookie = server.loginPath === null ? null : await login(server.origin, server.loginPath)
+    const headers: Record<string, string> = { accept: 'application/json', ...(cookie === null ? {} : { cookie }) }
+    const res = await fetch(url, { headers })
+    const body = await res.text()
+    if (res.status !== 200 || !body.includes(BENCH_USER.id)) throw new Error(`GET ${target.path} answered ${res.status}: ${body.slice(0, 200)}`)
+    if (cookie !== null) {
+      // A guard that let everyone through would make a target look fast for the wrong reason.
+      const anonymous = await fetch(url, { headers: { accept: 'application/json' } })
+      await anonymous.body?.cancel()
+      if (anonymous.status !== 401) throw new Error(`GET ${target.path} without a session answered ${anonymous.status}, not 401`)
+    }
+    return { server, url, headers, cookie }
+  } catch (err) {
+    await server.stop()
+    return `failed its sanity check: ${(err as Error).message}`
+  }
+}
+
+function command (): string {
+  const knobs = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_'))
+    .map(([name, value]) => `${name}=${value ?? ''}`)
+  return [...knobs, 'npm run bench'].join(' ')
+}
+
+function log (message: string): void {
+  process.stderr.write(`[bench] ${message}\n`)
+}

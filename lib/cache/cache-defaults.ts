@@ -1,0 +1,17 @@
+/**
+ * Defaults of the users cache. `max` counts users, like Quart-Discord's
+ * `DISCORD_USERS_CACHE_MAX_LIMIT`; each user takes up to {@link USERS_CACHE_KINDS_PER_USER}
+ * entries (profile, guilds, connections), so the default store holds `max × 3` entries.
+ */
+
+/** Users kept by default when neither `cache.max` nor the environment variable is set. */
+export const DEFAULT_USERS_CACHE_MAX = 10_000
+
+/** Time to live of a cached profile, guild list or connection list: 5 minutes, in ms. */
+export const DEFAULT_USERS_CACHE_TTL = 5 * 60 * 1000
+
+/** Environment variable read when the `cache.max` option is absent. */
+export const USERS_CACHE_MAX_ENV = 'DISCORD_USERS_CACHE_MAX_LIMIT'
+
+/** Cache entries one user can take: profile, guilds, connections. */
+export const USERS_CACHE_KINDS_PER_USER = 3

@@ -1,0 +1,144 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { ConfigurationError } from '../errors/configuration-error.js'
+import { MissingScope } from '../errors/missing-scope.js'
+import { Unauthorized } from '../errors/unauthorized.js'
+import { prefersHtml } from './prefers-html.js'
+
+/** A preHandler that lets the request through only when its Discord session is authorized. */
+export type AuthorizationGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
+/** Options of `requireAuthorization({ ... })`. */
+export interface RequireAuthorizationOptions {
+  /**
+   * OAuth2 scopes the session must have been granted, on top of being authorized.
+   * @defaultValue `[]`
+   */
+  scopes?: readonly string[]
+}
+
+/**
+ * `fastify.discord.requireAuthorization`: a preHandler guard used bare, or called with options
+ * to get a guard that also requires scopes.
+ *
+ * Not authorized: a client that prefers HTML (its `Accept` ranks `text/html` above JSON) is
+ * redirected (302) to the login route with `next` set to the current URL; any other client
+ * gets `Unauthorized` (401), as does everyone when the login route is turned off.
+ * Authorized but missing a scope: an HTML client is sent to Discord to grant the granted plus
+ * the missing scopes (incremental authorization); any other client gets `MissingScope` (403)
+ * naming the missing ones. Only GET and HEAD requests come back to their URL afterwards: a
+ * form POST cannot be replayed, so it is not used as `next`.
+ *
+ * @example
+ * ```ts
+ * app.get('/me', { preHandler: app.discord.requireAuthorization }, handler)
+ * app.get('/guilds', { preHandler: app.discord.requireAuthorization({ scopes: ['guilds'] }) }, handler)
+ * ```
+ */
+export interface RequireAuthorization {
+  (request: FastifyRequest, reply: FastifyReply): Promise<void>
+  (options: RequireAuthorizationOptions): AuthorizationGuard
+}
+
+/** Options of {@link createRequireAuthorization}, taken from the plugin's resolved options. */
+export interface CreateRequireAuthorizationOptions {
+  /** Path of the built-in login route, or `false` when that route is turned off (then: always 401). */
+  loginPath: string | false
+}
+
+const NO_SCOPES: readonly string[] = Object.freeze([])
+
+/** What the guard reads from `request.discord`; the plugin's `DiscordSession` satisfies it. */
+interface GuardedSession {
+  readonly authorized: boolean
+  readonly scopes: readonly string[]
+  createSession (options: { scope: string[], next?: string }): Promise<string>
+}
+
+/**
+ * Builds the `requireAuthorization` guard of one plugin registration.
+ *
+ * @param options - where unauthorized HTML clients are sent
+ */
+export function createRequireAuthorization (options: CreateRequireAuthorizationOptions): RequireAuthorization {
+  const { loginPath } = options
+  if (loginPath !== false && (typeof loginPath !== 'string' || !loginPath.startsWith('/'))) {
+    throw new TypeError('`loginPath` must be an absolute path or false')
+  }
+
+  async function guard (request: FastifyRequest, reply: FastifyReply, scopes: readonly string[]): Promise<void> {
+    const session = sessionOf(request)
+    // The authorized path runs on every guarded request: it reads no header and builds no URL.
+    if (session.authorized) {
+      const granted = session.scopes
+      if (scopes.length === 0 || scopes.every((scope) => granted.includes(scope))) return
+      await askForScopes(request, reply, session, scopes)
+      return
+    }
+    if (loginPath === false || !prefersHtml(request.headers.accept)) throw new Unauthorized()
+    const next = replayableUrl(request)
+    // Awaiting the reply waits until it is written: with an async onSend hook (a session
+    // store, say) `reply.sent` is still false when redirect() returns, and Fastify would run
+    // the route handler too.
+    await reply.redirect(next === undefined ? loginPath : `${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}`, 302)
+  }
+
+  const bare: AuthorizationGuard = async (request, reply) => guard(request, reply, NO_SCOPES)
+
+  function requireAuthorization (request: FastifyRequest, reply: FastifyReply): Promise<void>
+  function requireAuthorization (options: RequireAuthorizationOptions): AuthorizationGuard
+  function requireAuthorization (first: FastifyRequest | RequireAuthorizationOptions, reply?: FastifyReply): Promise<void> | AuthorizationGuard {
+    if (isReply(reply)) return guard(first as FastifyRequest, reply, NO_SCOPES)
+    const scopes = readScopes(first)
+    if (scopes.length === 0) return bare
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => guard(request, reply, scopes)
+  }
+
+  return requireAuthorization
+}
+
+async function askForScopes (request: FastifyRequest, reply: FastifyReply, session: GuardedSession, scopes: readonly string[]): Promise<void> {
+  const granted = session.scopes
+  const missing = scopes.filter((scope) => !granted.includes(scope))
+  if (!prefersHtml(request.headers.accept)) throw new MissingScope(missing, `${request.method} ${request.routeOptions.url ?? request.url}`)
+  const scope = [...new Set([...granted, ...missing])]
+  const next = replayableUrl(request)
+  const url = await session.createSession(next === undefined ? { scope } : { scope, next })
+  await reply.redirect(url, 302)
+}
+
+/** Only a GET can be replayed after the detour through Discord; a form POST is not resent. */
+function replayableUrl (request: FastifyRequest): string | undefined {
+  return request.method === 'GET' || request.method === 'HEAD' ? request.url : undefined
+}
+
+function sessionOf (request: FastifyRequest): GuardedSession {
+  const session = (request as unknown as { discord?: GuardedSession | null }).discord
+  if (session === undefined || session === null) {
+    throw new ConfigurationError('requireAuthorization needs `request.discord`: register fastify-discord on this instance or one of its parents')
+  }
+  return session
+}
+
+/** Fastify calls a preHandler with (request, reply, done); a reply is what tells the shapes apart. */
+function isReply (value: unknown): value is FastifyReply {
+  return typeof value === 'object' && value !== null &&
+    typeof (value as Partial<FastifyReply>).send === 'function' &&
+    typeof (value as Partial<FastifyReply>).code === 'function'
+}
+
+function readScopes (options: unknown): string[] {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError('requireAuthorization() takes an options object such as `{ scopes: [\'guilds\'] }`')
+  }
+  const prototype: unknown = Object.getPrototypeOf(options)
+  if (prototype !== Object.prototype && prototype !== null) {
+    // A request object without its reply: the guard was called by hand with one argument.
+    throw new TypeError('requireAuthorization() takes an options object; as a preHandler it needs both request and reply')
+  }
+  const { scopes } = options as { scopes?: unknown }
+  if (scopes === undefined) return []
+  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && scope !== '' && !/\s/.test(scope))) {
+    throw new TypeError('`scopes` of requireAuthorization() must be an array of OAuth2 scope names')
+  }
+  return [...new Set(scopes as string[])]
+}

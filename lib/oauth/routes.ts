@@ -1,0 +1,98 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { isDiscordError } from '../errors/discord-error.js'
+import { prefersHtml } from '../guard/prefers-html.js'
+import type { ResolvedOptions } from '../options.js'
+import { kCompleteCallback } from '../session/discord-session.js'
+import { safeNext } from './safe-next.js'
+
+const LoginQuery = Type.Object({
+  next: Type.Optional(Type.String({ maxLength: 2048 }))
+})
+
+// Bounded so that junk is a 400 before any work; Discord's own values are far shorter.
+const CallbackQuery = Type.Object({
+  code: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  state: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  error: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  error_description: Type.Optional(Type.String({ maxLength: 1024 })),
+  error_uri: Type.Optional(Type.String({ maxLength: 1024 })),
+  iss: Type.Optional(Type.String({ maxLength: 512 })),
+  guild_id: Type.Optional(Type.String({ maxLength: 32 })),
+  permissions: Type.Optional(Type.String({ maxLength: 32 }))
+})
+
+const FORM = 'application/x-www-form-urlencoded'
+
+/**
+ * Registers the built-in login (GET), callback (GET) and logout (POST) routes, each unless its
+ * path option is `false`. They live in an encapsulated child so that the form parser of the
+ * logout route does not leak into the app.
+ *
+ * @param fastify - the instance the plugin is registered on
+ * @param options - resolved plugin options
+ */
+export async function registerRoutes (fastify: FastifyInstance, options: ResolvedOptions): Promise<void> {
+  const { loginPath, callbackPath, logoutPath, successRedirect, failureRedirect } = options
+
+  await fastify.register(async function discordRoutes (routes) {
+    if (loginPath !== false) {
+      routes.get(loginPath, { schema: { querystring: LoginQuery } }, async (request, reply) => {
+        const { next } = request.query as { next?: string }
+        const nextPath = safeNext(next)
+        const url = await request.discord.createSession(nextPath === null ? {} : { next: nextPath })
+        return reply.redirect(url, 302)
+      })
+    }
+
+    if (callbackPath !== false) {
+      routes.get(callbackPath, { schema: { querystring: CallbackQuery }, logSerializers: { req: redactedRequest } }, async (request, reply) => {
+        try {
+          const { next } = await request.discord[kCompleteCallback]()
+          return await reply.redirect(next ?? successRedirect, 302)
+        } catch (err) {
+          // Configuration errors (500) are the app's bug and must show; anything else — denied,
+          // bad state, Discord down or rate limiting — is a failed login for the user.
+          if (failureRedirect !== null && isDiscordError(err) && err.statusCode !== 500 && wantsRedirect(request)) {
+            return reply.redirect(failureRedirect, 302)
+          }
+          throw err
+        }
+      })
+    }
+
+    if (logoutPath !== false) {
+      // A plain HTML form posts urlencoded; its body carries nothing the route needs.
+      if (!routes.hasContentTypeParser(FORM)) {
+        routes.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => { done(null, {}) })
+      }
+      routes.post(logoutPath, async (request: FastifyRequest, reply: FastifyReply) => {
+        await request.discord.revoke()
+        const session = (request as unknown as { session?: { delete (): void } }).session
+        session?.delete()
+        return reply.redirect('/', 302)
+      })
+    }
+  })
+}
+
+/**
+ * Fastify's request log line without the query: the callback's query holds the authorization
+ * code, which must not reach the logs.
+ */
+function redactedRequest (request: FastifyRequest): Record<string, unknown> {
+  const query = request.url.indexOf('?')
+  return {
+    method: request.method,
+    url: query === -1 ? request.url : `${request.url.slice(0, query)}?[redacted]`,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort
+  }
+}
+
+/** A browser navigation (or anything but an explicit JSON client) follows a redirect. */
+function wantsRedirect (request: FastifyRequest): boolean {
+  const accept = request.headers.accept
+  return accept === undefined || prefersHtml(accept) || !/json/i.test(Array.isArray(accept) ? accept.join(',') : accept)
+}

@@ -1,0 +1,301 @@
+import { Type } from 'typebox'
+import { Compile } from 'typebox/compile'
+import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL } from './cache/cache-defaults.js'
+import type { CacheStore } from './cache/cache-store.js'
+import { ConfigurationError } from './errors/configuration-error.js'
+import type { TokenStore } from './session/token-store.js'
+
+/** Session options forwarded to `@fastify/secure-session` when the app has not registered it. */
+export interface DiscordSessionOptions {
+  /**
+   * A 32-byte key (a Buffer, or a base64 string), or several to rotate keys (the first encrypts).
+   * Generate one with `npx @fastify/secure-session > secret-key`.
+   */
+  key?: string | Buffer | Array<string | Buffer>
+  /** A passphrase of at least 32 bytes, stretched into a key with `salt` (slower to start than `key`). */
+  secret?: string | Buffer
+  /** 16-byte salt used with `secret`. */
+  salt?: string | Buffer
+  /** @defaultValue `'session'` */
+  cookieName?: string
+  /** Session lifetime in seconds, checked inside the encrypted payload. @defaultValue `86400` (one day) */
+  expiry?: number
+  /**
+   * Cookie attributes, merged over the defaults.
+   * @defaultValue `{ path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' }` (`secure` when the request is HTTPS, as Fastify's `trustProxy` sees it)
+   */
+  cookie?: Record<string, unknown>
+}
+
+/** Size and lifetime of the default in-process users cache. */
+export interface DiscordCacheOptions {
+  /** Most users kept. @defaultValue env `DISCORD_USERS_CACHE_MAX_LIMIT`, else `10000` */
+  max?: number
+  /** Lifetime of an entry in milliseconds. @defaultValue `300000` (5 minutes) */
+  ttl?: number
+}
+
+/** Options of `app.register(fastifyDiscord, options)`. */
+export interface DiscordPluginOptions {
+  /** The application's client id. @defaultValue env `DISCORD_CLIENT_ID` */
+  clientId?: string
+  /** The application's client secret. @defaultValue env `DISCORD_CLIENT_SECRET` */
+  clientSecret?: string
+  /** The absolute redirect URI registered at Discord. @defaultValue env `DISCORD_REDIRECT_URI` */
+  redirectUri?: string
+  /** Bot token for `botRequest()` and `fetchBot()`. @defaultValue env `DISCORD_BOT_TOKEN`, else none */
+  botToken?: string
+  /** Scopes the login route asks for. @defaultValue `['identify']` */
+  scope?: string[]
+  /** Where the session key comes from, when the app has not registered `@fastify/secure-session` itself. */
+  session?: DiscordSessionOptions
+  /** @defaultValue `'https://discord.com/api/v10'` */
+  apiBaseUrl?: string
+  /** @defaultValue `'https://discord.com/oauth2/authorize'` */
+  authorizeUrl?: string
+  /** @defaultValue `` `${apiBaseUrl}/oauth2/token` `` */
+  tokenUrl?: string
+  /** @defaultValue `` `${apiBaseUrl}/oauth2/token/revoke` `` */
+  revokeUrl?: string
+  /** @defaultValue `'https://cdn.discordapp.com'` */
+  cdnBaseUrl?: string
+  /** Path of the login route; `false` turns it off. @defaultValue `'/login'` */
+  loginPath?: string | false
+  /** Path of the callback route; `false` turns it off. @defaultValue the path of `redirectUri` */
+  callbackPath?: string | false
+  /** Path of the logout route (POST); `false` turns it off. @defaultValue `'/logout'` */
+  logoutPath?: string | false
+  /** Where the callback route sends the user after login when no `next` was given. @defaultValue `'/'` */
+  successRedirect?: string
+  /** Where the callback route sends a browser when the login failed; unset: an error reply. @defaultValue none */
+  failureRedirect?: string
+  /** The users cache: its size, or a store of your own. @defaultValue `{ max: 10000, ttl: 300000 }` */
+  cache?: DiscordCacheOptions | CacheStore
+  /** Server-side token storage; the session then holds only an opaque id. @defaultValue tokens inside the encrypted session cookie */
+  tokenStore?: TokenStore
+  /** `prompt` of the login route. @defaultValue `'consent'` */
+  prompt?: 'consent' | 'none'
+  /** Clock seam for tests: milliseconds since the epoch. @defaultValue `Date.now` */
+  now?: () => number
+}
+
+/** Options after defaults, environment fallbacks and checks; frozen. */
+export interface ResolvedOptions {
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly redirectUri: string
+  readonly botToken: string | null
+  readonly scope: readonly string[]
+  readonly session: DiscordSessionOptions | null
+  readonly apiBaseUrl: string
+  readonly authorizeUrl: string
+  readonly tokenUrl: string
+  readonly revokeUrl: string
+  readonly cdnBaseUrl: string
+  readonly loginPath: string | false
+  readonly callbackPath: string | false
+  readonly logoutPath: string | false
+  readonly successRedirect: string
+  readonly failureRedirect: string | null
+  readonly cache: { readonly max: number, readonly ttl: number } | CacheStore
+  readonly tokenStore: TokenStore | null
+  readonly prompt: 'consent' | 'none'
+  /**
+   * The `iss` values (RFC 9207) a callback may carry: Discord's `https://discord.com`, and the
+   * origin of `authorizeUrl` when that points elsewhere (a fake Discord may announce either).
+   */
+  readonly issuers: readonly string[]
+  readonly now: () => number
+}
+
+/** Defaults of the options that have one independent of other options. */
+export const DEFAULTS = {
+  scope: ['identify'],
+  apiBaseUrl: 'https://discord.com/api/v10',
+  authorizeUrl: 'https://discord.com/oauth2/authorize',
+  cdnBaseUrl: 'https://cdn.discordapp.com',
+  loginPath: '/login',
+  logoutPath: '/logout',
+  successRedirect: '/',
+  cacheMax: DEFAULT_USERS_CACHE_MAX,
+  cacheTtl: DEFAULT_USERS_CACHE_TTL,
+  prompt: 'consent'
+} as const
+
+const DISCORD_ISSUER = 'https://discord.com'
+
+const ENV = {
+  clientId: 'DISCORD_CLIENT_ID',
+  clientSecret: 'DISCORD_CLIENT_SECRET',
+  redirectUri: 'DISCORD_REDIRECT_URI',
+  botToken: 'DISCORD_BOT_TOKEN',
+  'cache.max': 'DISCORD_USERS_CACHE_MAX_LIMIT'
+} as const
+
+const Text = Type.String({ minLength: 1, maxLength: 2048 })
+const Path = Type.Union([Type.Literal(false), Type.String({ minLength: 1, maxLength: 512, pattern: '^/' })])
+const Binary = Type.Unsafe<string | Buffer>({ anyOf: [{ type: 'string' }, { type: 'object' }] })
+
+const OptionsSchema = Type.Object({
+  clientId: Type.Optional(Type.String({ pattern: '^[0-9]{1,25}$' })),
+  clientSecret: Type.Optional(Text),
+  redirectUri: Type.Optional(Text),
+  botToken: Type.Optional(Text),
+  scope: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s]+$' }), { minItems: 1, maxItems: 50 })),
+  session: Type.Optional(Type.Object({
+    key: Type.Optional(Type.Union([Binary, Type.Array(Binary, { minItems: 1 })])),
+    secret: Type.Optional(Binary),
+    salt: Type.Optional(Binary),
+    cookieName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    expiry: Type.Optional(Type.Integer({ minimum: 60 })),
+    cookie: Type.Optional(Type.Object({}))
+  })),
+  apiBaseUrl: Type.Optional(Text),
+  authorizeUrl: Type.Optional(Text),
+  tokenUrl: Type.Optional(Text),
+  revokeUrl: Type.Optional(Text),
+  cdnBaseUrl: Type.Optional(Text),
+  loginPath: Type.Optional(Path),
+  callbackPath: Type.Optional(Path),
+  logoutPath: Type.Optional(Path),
+  successRedirect: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+  failureRedirect: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+  cache: Type.Optional(Type.Object({
+    max: Type.Optional(Type.Integer({ minimum: 1 })),
+    ttl: Type.Optional(Type.Integer({ minimum: 1 }))
+  })),
+  tokenStore: Type.Optional(Type.Object({})),
+  prompt: Type.Optional(Type.Union([Type.Literal('consent'), Type.Literal('none')]))
+})
+
+const checkOptions = Compile(OptionsSchema)
+
+/**
+ * Applies defaults and environment fallbacks to the plugin options and checks them once, at
+ * registration. Errors name the option (and its environment variable), never its value.
+ *
+ * @param input - the options given to `register`
+ * @param env - where the environment fallbacks are read
+ * @throws ConfigurationError when an option is missing or malformed
+ */
+export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  if (typeof input !== 'object' || input === null) throw new ConfigurationError('fastify-discord options must be an object')
+  const { now, cache, tokenStore, ...plain } = input
+  const withEnv: Record<string, unknown> = { ...dropUndefined(plain) }
+  for (const name of ['clientId', 'clientSecret', 'redirectUri', 'botToken'] as const) {
+    const fromEnv = env[ENV[name]]
+    if (withEnv[name] === undefined && fromEnv !== undefined && fromEnv !== '') withEnv[name] = fromEnv
+  }
+  if (isCacheStore(cache)) {
+    // A store is checked by shape, not by the schema below.
+  } else if (cache !== undefined) {
+    withEnv['cache'] = dropUndefined(cache)
+  }
+  if (tokenStore !== undefined) withEnv['tokenStore'] = tokenStore
+
+  if (!checkOptions.Check(withEnv)) {
+    const [first] = checkOptions.Errors(withEnv)
+    throw invalid(first === undefined ? 'options' : optionName(first.instancePath))
+  }
+  const options = withEnv as DiscordPluginOptions
+  if (now !== undefined && typeof now !== 'function') throw invalid('now')
+  if (tokenStore !== undefined && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
+  if (cache !== undefined && typeof (cache as { get?: unknown }).get === 'function' && !isCacheStore(cache)) {
+    throw new ConfigurationError('`cache` must be `{ max, ttl }` or a CacheStore with get, set, delete and deleteUser methods')
+  }
+
+  const clientId = required(options.clientId, 'clientId')
+  const clientSecret = required(options.clientSecret, 'clientSecret')
+  const redirectUri = absoluteUrl(required(options.redirectUri, 'redirectUri'), 'redirectUri')
+  const apiBaseUrl = trimSlash(absoluteUrl(options.apiBaseUrl ?? DEFAULTS.apiBaseUrl, 'apiBaseUrl'))
+  const authorizeUrl = absoluteUrl(options.authorizeUrl ?? DEFAULTS.authorizeUrl, 'authorizeUrl')
+  const tokenUrl = absoluteUrl(options.tokenUrl ?? `${apiBaseUrl}/oauth2/token`, 'tokenUrl')
+  const revokeUrl = absoluteUrl(options.revokeUrl ?? `${apiBaseUrl}/oauth2/token/revoke`, 'revokeUrl')
+  const cdnBaseUrl = trimSlash(absoluteUrl(options.cdnBaseUrl ?? DEFAULTS.cdnBaseUrl, 'cdnBaseUrl'))
+  const failureRedirect = options.failureRedirect ?? null
+  const callbackPath = options.callbackPath ?? new URL(redirectUri).pathname
+
+  const session = options.session === undefined ? null : { ...options.session }
+  if (session !== null && session.key === undefined && session.secret === undefined) {
+    throw new ConfigurationError('`session.key` (or `session.secret` with `session.salt`) is required to encrypt the session cookie')
+  }
+
+  return Object.freeze({
+    clientId,
+    clientSecret,
+    redirectUri,
+    botToken: options.botToken ?? null,
+    scope: Object.freeze([...(options.scope ?? DEFAULTS.scope)]),
+    session,
+    apiBaseUrl,
+    authorizeUrl,
+    tokenUrl,
+    revokeUrl,
+    cdnBaseUrl,
+    loginPath: options.loginPath ?? DEFAULTS.loginPath,
+    callbackPath,
+    logoutPath: options.logoutPath ?? DEFAULTS.logoutPath,
+    successRedirect: options.successRedirect ?? DEFAULTS.successRedirect,
+    failureRedirect,
+    cache: isCacheStore(cache) ? cache : resolveCache(options.cache as DiscordCacheOptions | undefined, env),
+    tokenStore: tokenStore ?? null,
+    prompt: options.prompt ?? DEFAULTS.prompt,
+    issuers: Object.freeze([...new Set([DISCORD_ISSUER, new URL(authorizeUrl).origin])]),
+    now: now ?? Date.now
+  })
+}
+
+function resolveCache (cache: DiscordCacheOptions | undefined, env: NodeJS.ProcessEnv): { max: number, ttl: number } {
+  let max = cache?.max
+  const fromEnv = env[ENV['cache.max']]
+  if (max === undefined && fromEnv !== undefined && fromEnv !== '') {
+    if (!/^[0-9]{1,9}$/.test(fromEnv) || Number(fromEnv) < 1) throw invalid('cache.max')
+    max = Number(fromEnv)
+  }
+  return Object.freeze({ max: max ?? DEFAULTS.cacheMax, ttl: cache?.ttl ?? DEFAULTS.cacheTtl })
+}
+
+function required (value: string | undefined, name: keyof typeof ENV): string {
+  if (value === undefined) throw new ConfigurationError(`\`${name}\` is required: pass it to register() or set ${ENV[name]}`)
+  return value
+}
+
+function absoluteUrl (value: string, name: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw invalid(name, 'an absolute http(s) URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(name, 'an absolute http(s) URL')
+  return value
+}
+
+function invalid (name: string, expected?: string): ConfigurationError {
+  const envName = (ENV as Record<string, string | undefined>)[name]
+  const where = envName === undefined ? `\`${name}\`` : `\`${name}\` (or ${envName})`
+  return new ConfigurationError(`${where} is malformed${expected === undefined ? '' : `: expected ${expected}`}`)
+}
+
+function optionName (instancePath: string): string {
+  return instancePath.split('/').filter((part) => part !== '' && !/^[0-9]+$/.test(part)).join('.')
+}
+
+function trimSlash (url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url
+}
+
+function dropUndefined<ObjectType extends object> (value: ObjectType): ObjectType {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as ObjectType
+}
+
+function isCacheStore (value: unknown): value is CacheStore {
+  if (typeof value !== 'object' || value === null) return false
+  const store = value as Record<string, unknown>
+  return ['get', 'set', 'delete', 'deleteUser'].every((method) => typeof store[method] === 'function')
+}
+
+function isTokenStore (value: unknown): value is TokenStore {
+  const store = value as Record<string, unknown>
+  return ['get', 'set', 'delete'].every((method) => typeof store[method] === 'function')
+}

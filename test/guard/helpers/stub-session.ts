@@ -1,0 +1,38 @@
+import Fastify from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+/** Stand-in for `request.discord`: only what the guard reads, plus a record of createSession calls. */
+export interface StubSession {
+  authorized: boolean
+  scopes: string[]
+  createSessionCalls: Array<{ scope: string[], next?: string }>
+  createSession (options: { scope: string[], next?: string }): Promise<string>
+}
+
+/** A session in the given state whose createSession returns a recognisable authorize URL. */
+export function stubSession (state: { authorized: boolean, scopes?: string[] }): StubSession {
+  const calls: StubSession['createSessionCalls'] = []
+  return {
+    authorized: state.authorized,
+    scopes: state.scopes ?? [],
+    createSessionCalls: calls,
+    async createSession (options) {
+      calls.push(options)
+      return `https://discord.test/oauth2/authorize?scope=${encodeURIComponent(options.scope.join(' '))}&state=s1`
+    }
+  }
+}
+
+/**
+ * A fresh Fastify app whose requests carry `session` as `request.discord`, standing in for the
+ * plugin, which decorates the request with a getter the same way. `null` stands for an app
+ * where the plugin is missing.
+ */
+export function appWithSession (session: StubSession | null): FastifyInstance {
+  const app = Fastify()
+  app.decorateRequest('discord', { getter: () => session as unknown as FastifyRequest['discord'] })
+  return app
+}
+
+/** What Chromium sends when navigating to a page. */
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'

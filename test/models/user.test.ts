@@ -1,0 +1,166 @@
+import t from 'tap'
+import { Bot } from '../../lib/models/bot.js'
+import { User } from '../../lib/models/user.js'
+import type { AddToGuildOptions } from '../../lib/models/user.js'
+import { Guild } from '../../lib/models/guild.js'
+import { UserConnection } from '../../lib/models/user-connection.js'
+import { CDN, botUser, connection, guild, legacyUser, migratedUser, twitchConnection } from './helpers/payloads.js'
+
+const ctx = { cdnBaseUrl: CDN }
+
+t.test('a migrated user has camelCase members from the payload', async (t) => {
+  const user = new User(migratedUser(), ctx)
+  t.equal(user.id, '80351110224678912')
+  t.equal(user.username, 'nelly')
+  t.equal(user.name, 'nelly')
+  t.equal(user.globalName, 'Nelly')
+  t.equal(user.displayName, 'Nelly')
+  t.equal(user.discriminator, '0')
+  t.equal(user.avatarHash, 'a_8342729096ea3675442027381ff50dfe')
+  t.equal(user.bot, false)
+  t.equal(user.system, false)
+  t.equal(user.mfaEnabled, true)
+  t.equal(user.locale, 'en-US')
+  t.equal(user.verified, true)
+  t.equal(user.email, 'nelly@example.com')
+  t.equal(user.flags, 1)
+  t.equal(user.premiumType, 2)
+  t.equal(user.publicFlags, 1)
+  t.equal(user.accentColor, 16711680)
+  t.equal(user.bannerHash, 'a_06c16474723fe537c283b8efa61a30c8')
+  t.equal(user.toString(), 'nelly', 'no #0 for migrated users')
+})
+
+t.test('an animated avatar is a gif, with size and format options', async (t) => {
+  const user = new User(migratedUser(), ctx)
+  t.equal(user.isAvatarAnimated, true)
+  t.equal(user.avatarUrl, `${CDN}/avatars/80351110224678912/a_8342729096ea3675442027381ff50dfe.gif`)
+  t.equal(user.avatarURL({ size: 128 }), `${CDN}/avatars/80351110224678912/a_8342729096ea3675442027381ff50dfe.gif?size=128`)
+  t.equal(user.avatarURL({ format: 'webp', size: 64 }), `${CDN}/avatars/80351110224678912/a_8342729096ea3675442027381ff50dfe.webp?size=64`)
+  t.throws(() => user.avatarURL({ size: 100 as 128 }), RangeError)
+  t.equal(user.bannerUrl, `${CDN}/banners/80351110224678912/a_06c16474723fe537c283b8efa61a30c8.gif`)
+  t.equal(user.bannerURL({ size: 512, format: 'png' }), `${CDN}/banners/80351110224678912/a_06c16474723fe537c283b8efa61a30c8.png?size=512`)
+})
+
+t.test('the default avatar of a migrated user comes from the id: (id >> 22) % 6', async (t) => {
+  const user = new User(migratedUser({ avatar: null }), ctx)
+  t.equal(user.defaultAvatarIndex, 5)
+  t.equal(user.defaultAvatarUrl, `${CDN}/embed/avatars/5.png`)
+  t.equal(user.avatarUrl, `${CDN}/embed/avatars/5.png`, 'no avatar: the default one')
+  t.equal(user.avatarURL({ size: 64, format: 'webp' }), `${CDN}/embed/avatars/5.png`)
+  t.equal(user.isAvatarAnimated, false)
+  const other = new User(migratedUser({ id: '53908232506183680', avatar: null }), ctx)
+  t.equal(other.defaultAvatarIndex, 2)
+})
+
+t.test('a legacy user keeps #discriminator and a default avatar from discriminator % 5', async (t) => {
+  const user = new User(legacyUser(), ctx)
+  t.equal(user.toString(), 'Mason#1337')
+  t.equal(user.displayName, 'Mason', 'no global name: the username')
+  t.equal(user.globalName, null)
+  t.equal(user.defaultAvatarIndex, 2)
+  t.equal(user.avatarUrl, `${CDN}/embed/avatars/2.png`)
+  t.equal(user.isAvatarAnimated, false)
+  t.equal(user.email, null, 'no email scope')
+  t.equal(user.verified, null)
+  t.equal(user.mfaEnabled, null)
+  t.equal(user.locale, null)
+  t.equal(user.flags, null)
+  t.equal(user.premiumType, null)
+  t.equal(user.publicFlags, null)
+  t.equal(user.bannerHash, null)
+  t.equal(user.bannerUrl, null)
+  t.equal(user.accentColor, null)
+})
+
+t.test('a still avatar is a png', async (t) => {
+  const user = new User(botUser({ bot: false }), ctx)
+  t.equal(user.avatarUrl, `${CDN}/avatars/1100000000000000000/0123456789abcdef0123456789abcdef.png`)
+  t.equal(user.avatarURL({ format: 'gif' }), `${CDN}/avatars/1100000000000000000/0123456789abcdef0123456789abcdef.png`)
+})
+
+t.test('malformed ids and discriminators fall back to the first default avatar', async (t) => {
+  t.equal(new User(migratedUser({ id: 'not-a-snowflake', avatar: null }), ctx).defaultAvatarIndex, 0)
+  t.equal(new User(legacyUser({ discriminator: 'abcd' }), ctx).defaultAvatarIndex, 0)
+  t.equal(new User(legacyUser({ discriminator: '' }), ctx).toString(), 'Mason')
+})
+
+t.test('guilds and connections are empty when not cached', async (t) => {
+  const user = new User(migratedUser(), ctx)
+  t.same([...user.guilds.keys()], [])
+  t.same(user.connections, [])
+})
+
+t.test('guilds map by id and connections come from the related payloads', async (t) => {
+  const user = new User(migratedUser(), ctx, {
+    guilds: [guild(), guild({ id: '1', name: 'One' })],
+    connections: [connection(), twitchConnection()]
+  })
+  const guilds = user.guilds
+  t.same([...guilds.keys()], ['197038439483310086', '1'])
+  t.ok(guilds.get('1') instanceof Guild)
+  t.equal(guilds.get('1')?.name, 'One')
+  guilds.delete('1')
+  t.equal(user.guilds.size, 2, 'the returned map is a copy')
+  t.equal(user.connections.length, 2)
+  t.ok(user.connections[0] instanceof UserConnection)
+  t.equal(user.connections[1]?.type, 'twitch')
+})
+
+t.test('equals compares ids', async (t) => {
+  const a = new User(migratedUser(), ctx)
+  t.equal(a.equals(new User(migratedUser({ username: 'renamed' }), ctx)), true)
+  t.equal(a.equals(new User(legacyUser(), ctx)), false)
+  t.equal(a.equals({ id: a.id }), false)
+  t.equal(a.equals(null), false)
+})
+
+t.test('toJSON is a plain, reply-safe object', async (t) => {
+  let called = false
+  const user = new User(migratedUser(), {
+    cdnBaseUrl: CDN,
+    addToGuild: async () => { called = true; return null }
+  }, { guilds: [guild()], connections: [connection()] })
+  const json = user.toJSON()
+  t.same(JSON.parse(JSON.stringify(user)), json, 'JSON.stringify uses toJSON')
+  t.same(Object.keys(json).sort(), [
+    'accentColor', 'avatarHash', 'avatarUrl', 'bannerHash', 'bannerUrl', 'bot', 'defaultAvatarUrl', 'discriminator', 'displayName',
+    'email', 'flags', 'globalName', 'id', 'locale', 'mfaEnabled', 'premiumType', 'publicFlags', 'system', 'username', 'verified'
+  ])
+  t.equal(json.avatarUrl, user.avatarUrl)
+  t.equal(json.email, 'nelly@example.com', 'the user\'s own email, granted by the email scope')
+  t.equal(called, false)
+})
+
+t.test('toJSON carries no functions, objects or secrets', async (t) => {
+  const user = new User(migratedUser(), { cdnBaseUrl: CDN, addToGuild: async () => null })
+  for (const [key, value] of Object.entries(user.toJSON())) {
+    t.ok(value === null || ['string', 'number', 'boolean'].includes(typeof value), `${key} is a primitive`)
+  }
+  t.equal(Object.keys(user).length, 0, 'no own enumerable state')
+})
+
+t.test('addToGuild delegates to the context function', async (t) => {
+  const calls: Array<[string, AddToGuildOptions]> = []
+  const user = new User(migratedUser(), {
+    cdnBaseUrl: CDN,
+    addToGuild: async (guildId, options) => { calls.push([guildId, options]); return null }
+  })
+  t.equal(await user.addToGuild('123', { nick: 'N' }), null)
+  t.equal(await user.addToGuild('456'), null)
+  t.same(calls, [['123', { nick: 'N' }], ['456', {}]])
+})
+
+t.test('addToGuild rejects on a user built without a session', async (t) => {
+  await t.rejects(new User(migratedUser(), ctx).addToGuild('123'), TypeError)
+})
+
+t.test('a Bot is a user whose addToGuild always rejects', async (t) => {
+  const bot = new Bot(botUser(), ctx)
+  t.ok(bot instanceof User)
+  t.equal(bot.bot, true)
+  t.equal(bot.toString(), 'Helper Bot#4242')
+  t.equal(bot.defaultAvatarIndex, 2)
+  t.equal(bot.toJSON().bot, true)
+  await t.rejects(bot.addToGuild(), TypeError)
+})

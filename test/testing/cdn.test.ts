@@ -1,0 +1,90 @@
+import { inflateSync } from 'node:zlib'
+import t from 'tap'
+import { startFake } from './helpers/fake.js'
+import { fakeGuild, fakeUser } from '../../lib/testing/index.js'
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+
+async function get (url: string): Promise<{ status: number, type: string | null, body: Buffer }> {
+  const res = await fetch(url)
+  return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) }
+}
+
+/** The colour of the first pixel of one of the fake's solid PNGs. */
+function firstPixel (png: Buffer): number[] {
+  const idat = png.indexOf('IDAT')
+  const length = png.readUInt32BE(idat - 4)
+  const raw = inflateSync(png.subarray(idat + 4, idat + 4 + length))
+  return [...raw.subarray(1, 4)]
+}
+
+t.test('the seeded users\' avatars are real PNGs, and GIFs for animated hashes', async (t) => {
+  const fake = await startFake(t)
+  const cdn = fake.pluginOptions.cdnBaseUrl
+  const token = fake.issueToken(fake.seedUsers.migrated, ['identify'])
+  const me = await (await fetch(`${fake.pluginOptions.apiBaseUrl}/users/@me`, { headers: { authorization: `Bearer ${token.access_token}` } })).json() as { avatar: string, banner: string }
+  const png = await get(`${cdn}/avatars/${fake.seedUsers.migrated}/${me.avatar}.png?size=128`)
+  t.equal(png.status, 200)
+  t.equal(png.type, 'image/png')
+  t.same(png.body.subarray(0, 8), PNG_SIGNATURE)
+  t.equal(png.body.readUInt32BE(16), 32, 'width from IHDR')
+  const gif = await get(`${cdn}/avatars/${fake.seedUsers.migrated}/${me.avatar}.gif`)
+  t.equal(gif.type, 'image/gif')
+  t.equal(gif.body.subarray(0, 6).toString('ascii'), 'GIF89a')
+  t.equal(gif.body.at(-1), 0x3b, 'GIF trailer')
+  t.match(gif.body.toString('latin1'), 'NETSCAPE2.0')
+  for (const ext of ['webp', 'jpg', 'jpeg']) t.equal((await get(`${cdn}/avatars/${fake.seedUsers.migrated}/${me.avatar}.${ext}`)).status, 200)
+  t.equal((await get(`${cdn}/banners/${fake.seedUsers.migrated}/${me.banner}.png`)).status, 200)
+})
+
+t.test('default avatars 0 to 5 have Discord\'s distinct colours', async (t) => {
+  const fake = await startFake(t)
+  const colours = new Set<string>()
+  for (let i = 0; i <= 5; i++) {
+    const res = await get(`${fake.pluginOptions.cdnBaseUrl}/embed/avatars/${i}.png`)
+    t.equal(res.status, 200)
+    colours.add(firstPixel(res.body).join(','))
+  }
+  t.equal(colours.size, 6)
+  t.ok(colours.has('88,101,242'), 'index 0 is blurple')
+  t.equal((await get(`${fake.pluginOptions.cdnBaseUrl}/embed/avatars/6.png`)).status, 404)
+})
+
+t.test('guild icons and banners are served, static and animated', async (t) => {
+  const fake = await startFake(t, { seed: false })
+  fake.addGuild(fakeGuild({ id: '11', name: 'G', icon: 'a_0123456789abcdef0123456789abcdef', banner: 'feedfacefeedfacefeedfacefeedface' }))
+  const cdn = fake.pluginOptions.cdnBaseUrl
+  const gif = await get(`${cdn}/icons/11/a_0123456789abcdef0123456789abcdef.gif`)
+  t.equal(gif.type, 'image/gif')
+  t.equal((await get(`${cdn}/icons/11/a_0123456789abcdef0123456789abcdef.png`)).type, 'image/png')
+  t.equal((await get(`${cdn}/banners/11/feedfacefeedfacefeedfacefeedface.png`)).status, 200)
+  fake.addUser(fakeUser({ id: '22', username: 'u', avatar: 'cafebabecafebabecafebabecafebabe' }))
+  t.equal((await get(`${cdn}/avatars/22/cafebabecafebabecafebabecafebabe.gif`)).type, 'image/gif', 'a static hash as GIF is one colour')
+})
+
+t.test('different hashes render in different colours', async (t) => {
+  const fake = await startFake(t, { seed: false })
+  fake.addUser(fakeUser({ id: '1', username: 'a', avatar: 'aaaa' }))
+  fake.addUser(fakeUser({ id: '2', username: 'b', avatar: 'bbbb' }))
+  const a = await get(`${fake.pluginOptions.cdnBaseUrl}/avatars/1/aaaa.png`)
+  const b = await get(`${fake.pluginOptions.cdnBaseUrl}/avatars/2/bbbb.png`)
+  t.notSame(firstPixel(a.body), firstPixel(b.body))
+})
+
+t.test('unknown CDN paths, wrong hashes and odd extensions are 404', async (t) => {
+  const fake = await startFake(t)
+  const cdn = fake.pluginOptions.cdnBaseUrl
+  for (const path of [
+    `/avatars/${fake.seedUsers.migrated}/wronghash.png`,
+    `/avatars/${fake.seedUsers.legacy}/null.png`,
+    '/avatars/1/abc.png',
+    `/avatars/${fake.seedUsers.migrated}/abc.bmp`,
+    `/icons/${fake.seedGuilds.plain[1]!}/abc.png`,
+    '/emojis/1.png',
+    '/embed/avatars/x.png'
+  ]) {
+    const res = await get(`${cdn}${path}`)
+    t.equal(res.status, 404, path)
+    t.equal(res.body.toString(), '404: Not Found')
+  }
+})
