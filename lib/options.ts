@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL } from './cache/cache-defaults.js'
 import type { CacheStore } from './cache/cache-store.js'
+import { resolveRestClientOptions, type RestClientOptions } from './rest/rest-options.js'
 import { ConfigurationError } from './errors/configuration-error.js'
 import type { TokenStore } from './session/token-store.js'
 
@@ -75,9 +76,18 @@ export interface DiscordPluginOptions {
   tokenStore?: TokenStore
   /** `prompt` of the login route. @defaultValue `'consent'` */
   prompt?: 'consent' | 'none'
+  /**
+   * Knobs of the REST client: timeouts, retries, the per-identity global limit and the
+   * wait-or-throw rate-limit policy (`rejectOnRateLimit`, `maxRateLimitWait`).
+   * @defaultValue the RestClient defaults (15 s timeout, 2 retries, 50 requests/s, wait up to 5 s)
+   */
+  rest?: DiscordRestOptions
   /** Clock seam for tests: milliseconds since the epoch. @defaultValue `Date.now` */
   now?: () => number
 }
+
+/** The REST client options the plugin lets you set (it supplies `apiBaseUrl` and the logger). */
+export type DiscordRestOptions = Omit<RestClientOptions, 'apiBaseUrl' | 'logger'>
 
 /** Options after defaults, environment fallbacks and checks; frozen. */
 export interface ResolvedOptions {
@@ -105,6 +115,7 @@ export interface ResolvedOptions {
    * origin of `authorizeUrl` when that points elsewhere (a fake Discord may announce either).
    */
   readonly issuers: readonly string[]
+  readonly rest: DiscordRestOptions
   readonly now: () => number
 }
 
@@ -180,7 +191,7 @@ const checkOptions = Compile(OptionsSchema)
  */
 export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
   if (typeof input !== 'object' || input === null) throw new ConfigurationError('fastify-discord options must be an object')
-  const { now, cache, tokenStore, ...plain } = input
+  const { now, cache, tokenStore, rest, ...plain } = input
   const withEnv: Record<string, unknown> = { ...dropUndefined(plain) }
   for (const name of ['clientId', 'clientSecret', 'redirectUri', 'botToken'] as const) {
     const fromEnv = env[ENV[name]]
@@ -221,6 +232,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   }
 
   return Object.freeze({
+    rest: resolveRest(rest, apiBaseUrl),
     clientId,
     clientSecret,
     redirectUri,
@@ -243,6 +255,18 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     issuers: Object.freeze([...new Set([DISCORD_ISSUER, new URL(authorizeUrl).origin])]),
     now: now ?? Date.now
   })
+}
+
+function resolveRest (rest: DiscordRestOptions | undefined, apiBaseUrl: string): DiscordRestOptions {
+  if (rest === undefined) return Object.freeze({})
+  if (typeof rest !== 'object' || rest === null) throw invalid('rest')
+  try {
+    // The client's own checks, run now so that a bad knob fails register(), not the first call.
+    resolveRestClientOptions({ ...rest, apiBaseUrl })
+  } catch (err) {
+    throw new ConfigurationError(`\`rest\` is malformed: ${(err as Error).message.replace(/^`/, '`rest.')}`)
+  }
+  return Object.freeze({ ...rest })
 }
 
 function resolveCache (cache: DiscordCacheOptions | undefined, env: NodeJS.ProcessEnv): { max: number, ttl: number } {

@@ -61,7 +61,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
     revokeUrl: options.revokeUrl,
     now: options.now
   })
-  const rest = new RestClient({ apiBaseUrl: options.apiBaseUrl, logger: fastify.log })
+  const rest = new RestClient({ ...options.rest, apiBaseUrl: options.apiBaseUrl, logger: fastify.log })
   const cache = 'get' in options.cache
     ? createUsersCache({ store: options.cache })
     : createUsersCache({ max: options.cache.max, ttl: options.cache.ttl })

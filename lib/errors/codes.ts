@@ -21,6 +21,8 @@ export const ErrorCodes = {
   HTTP: 'FST_DISCORD_HTTP',
   /** The request to Discord took longer than the configured timeout. */
   TIMEOUT: 'FST_DISCORD_TIMEOUT',
+  /** An argument (often user input passed on by the app) is malformed, e.g. a non-snowflake id. */
+  INVALID_ARGUMENT: 'FST_DISCORD_INVALID_ARGUMENT',
   /** No bot token is configured but the operation needs one. */
   NO_BOT_TOKEN: 'FST_DISCORD_NO_BOT_TOKEN'
 } as const

@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  AccessDenied, ConfigurationError, DiscordError, ErrorCodes, HttpException, InvalidState,
+  AccessDenied, ConfigurationError, DiscordError, ErrorCodes, HttpException, InvalidArgument, InvalidState,
   isDiscordError, MissingScope, OAuth2Error, RateLimited, Unauthorized
 } from '../../lib/index.js'
 
@@ -72,4 +72,12 @@ t.test('RateLimited keeps only headers that are safe to copy onto a reply, and a
     body: { message: 'You are being rate limited.', retry_after: 1.2, global: false }
   })
   t.same(err.headers, { 'x-ratelimit-bucket': 'b1', 'x-ratelimit-scope': 'user', 'retry-after': '2' })
+})
+
+t.test('InvalidArgument is a TypeError that Fastify answers with 400', async (t) => {
+  const err = new InvalidArgument('`guildId` must be a snowflake (a string of digits)')
+  t.ok(err instanceof TypeError)
+  t.equal(err.statusCode, 400)
+  t.equal(err.code, ErrorCodes.INVALID_ARGUMENT)
+  t.equal(err.name, 'InvalidArgument')
 })

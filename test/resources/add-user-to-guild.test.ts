@@ -58,8 +58,8 @@ t.test('without guilds.join it throws MissingScope and calls nothing', async (t)
 t.test('refuses a guild id that is not a snowflake', async (t) => {
   const { session, ctx, botCalls } = setup(() => member())
   const user = await fetchUser(session, ctx)
-  await t.rejects(user.addToGuild('../../users/@me'), TypeError)
-  await t.rejects(addUserToGuild(session, ctx, 'nope', GUILD), TypeError)
+  await t.rejects(user.addToGuild('../../users/@me'), { name: 'InvalidArgument', statusCode: 400 })
+  await t.rejects(addUserToGuild(session, ctx, 'nope', GUILD), { name: 'InvalidArgument', statusCode: 400 })
   t.equal(botCalls.length, 0)
 })
 

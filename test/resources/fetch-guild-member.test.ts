@@ -33,7 +33,7 @@ t.test('without guilds.members.read it throws MissingScope and does not call Dis
 t.test('refuses a guild id that is not a snowflake', async (t) => {
   const { session, calls } = stubSession({ userId: '1', scopes: ['guilds.members.read'], handler: () => member() })
   for (const guildId of ['', '../../users/@me', '12a', '1'.repeat(21), 12 as unknown as string]) {
-    await t.rejects(fetchGuildMember(session, stubContext().ctx, guildId), TypeError)
+    await t.rejects(fetchGuildMember(session, stubContext().ctx, guildId), { name: 'InvalidArgument', statusCode: 400 })
   }
   t.equal(calls.length, 0)
 })
