@@ -60,7 +60,7 @@ t.test('after the invite the bot is in the chosen server and the page lists it',
   const invited = await injectWithJar(testApp, { url: '/invited' })
   t.equal(invited.statusCode, 200)
   t.match(invited.body, '<li>Fresh Server</li>')
-  t.match(invited.body, "<li>Nelly&#39;s Workshop</li>", 'the servers the bot was already in are listed too')
+  t.match(invited.body, '<li>Nelly&#39;s Workshop</li>', 'the servers the bot was already in are listed too')
 })
 
 t.test('a cancelled invite comes back to the home page with a note', async (t) => {
