@@ -39,7 +39,7 @@ if (!existsSync(CHROMIUM)) {
     const port = await freePort()
     const demo = await spawnScript(t, 'examples/demo.ts',
       { PORT: String(port), HOST: 'localhost', LOG_LEVEL: 'warn', DISCORD_CLIENT_ID: '' },
-      /Demo app:\s+(http:\/\/\S+?)\/\s[\s\S]*Discord:.*\n/)
+      /Demo example:\s+(http:\/\/\S+?)\/\s[\s\S]*Discord:.*\n/)
     const home = `${demo.match}/`
     t.equal(home, `http://localhost:${port}/`)
     t.match(demo.output(), /Fake Discord: http:\/\/127\.0\.0\.1:\d+/)
