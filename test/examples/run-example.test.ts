@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import * as basic from '../../examples/basic.js'
 import * as botInvite from '../../examples/bot-invite.js'
+import * as demo from '../../examples/demo.js'
 import * as guildGated from '../../examples/guild-gated.js'
 import { isMain, runExample, runIfMain, type RunExampleOptions } from '../../examples/helpers/run-example.js'
 import * as serverSideTokens from '../../examples/server-side-tokens.js'
@@ -22,7 +23,8 @@ const examples: Array<[string, RunExampleOptions]> = [
   ['basic', basic.example],
   ['bot-invite', botInvite.example],
   ['server-side-tokens', serverSideTokens.example],
-  ['guild-gated', guildGated.example]
+  ['guild-gated', guildGated.example],
+  ['demo', demo.example]
 ]
 
 for (const [name, example] of examples) {
