@@ -28,12 +28,14 @@ export interface DiscordSessionOptions {
   cookie?: Record<string, unknown>
 }
 
-/** Size and lifetime of the default in-process users cache. */
+/** The users cache: the size of the default in-process store, or a store of the app's own, and the entries' lifetime. */
 export interface DiscordCacheOptions {
-  /** Most users kept. @defaultValue env `DISCORD_USERS_CACHE_MAX_LIMIT`, else `10000` */
+  /** Most users kept by the default store; not allowed with `store` (its size is the store's business). @defaultValue env `DISCORD_USERS_CACHE_MAX_LIMIT`, else `10000` */
   max?: number
-  /** Lifetime of an entry in milliseconds. @defaultValue `300000` (5 minutes) */
+  /** Lifetime of an entry in milliseconds, given to the store with every write. @defaultValue `300000` (5 minutes) */
   ttl?: number
+  /** A store of the app's own (Redis…). @defaultValue an in-process LRU store of `max` users */
+  store?: CacheStore
 }
 
 /** Options of `app.register(fastifyDiscord, options)`. */
@@ -70,7 +72,7 @@ export interface DiscordPluginOptions {
   successRedirect?: string
   /** Where the callback route sends a browser when the login failed; unset: an error reply. @defaultValue none */
   failureRedirect?: string
-  /** The users cache: its size, or a store of your own. @defaultValue `{ max: 10000, ttl: 300000 }` */
+  /** The users cache: its size, or a store of your own (`{ store, ttl }`, or the store itself). @defaultValue `{ max: 10000, ttl: 300000 }` */
   cache?: DiscordCacheOptions | CacheStore
   /** Server-side token storage; the session then holds only an opaque id. @defaultValue tokens inside the encrypted session cookie */
   tokenStore?: TokenStore
@@ -107,7 +109,7 @@ export interface ResolvedOptions {
   readonly logoutPath: string | false
   readonly successRedirect: string
   readonly failureRedirect: string | null
-  readonly cache: { readonly max: number, readonly ttl: number } | CacheStore
+  readonly cache: { readonly max: number, readonly ttl: number } | { readonly store: CacheStore, readonly ttl: number } | CacheStore
   readonly tokenStore: TokenStore | null
   readonly prompt: 'consent' | 'none'
   /**
@@ -159,8 +161,9 @@ const OptionsSchema = Type.Object({
     salt: Type.Optional(Binary),
     cookieName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     expiry: Type.Optional(Type.Integer({ minimum: 60 })),
+    // @fastify/cookie's serialize options, which that package checks; any key is its business.
     cookie: Type.Optional(Type.Object({}))
-  })),
+  }, { additionalProperties: false })),
   apiBaseUrl: Type.Optional(Text),
   authorizeUrl: Type.Optional(Text),
   tokenUrl: Type.Optional(Text),
@@ -173,11 +176,38 @@ const OptionsSchema = Type.Object({
   failureRedirect: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
   cache: Type.Optional(Type.Object({
     max: Type.Optional(Type.Integer({ minimum: 1 })),
-    ttl: Type.Optional(Type.Integer({ minimum: 1 }))
-  })),
+    ttl: Type.Optional(Type.Integer({ minimum: 1 })),
+    store: Type.Optional(Type.Object({}))
+  }, { additionalProperties: false })),
   tokenStore: Type.Optional(Type.Object({})),
   prompt: Type.Optional(Type.Union([Type.Literal('consent'), Type.Literal('none')]))
-})
+}, { additionalProperties: false })
+
+/**
+ * Options of Fastify's `register` itself, which Fastify leaves in the plugin's options. They
+ * are not typos, so they are not refused; they have no effect, since fastify-discord is not
+ * encapsulated (its routes live where `loginPath`, `callbackPath` and `logoutPath` say).
+ */
+const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'] as const
+
+/** Every option `register` takes besides Fastify's own, for "did you mean" hints. */
+const KNOWN_OPTIONS: ReadonlyArray<string> = [...Object.keys(OptionsSchema.properties), 'now', 'rest']
+
+/** The `rest` knobs, listed so that a misspelt one is refused; `satisfies` keeps the list complete. */
+const REST_KEYS = Object.keys({
+  userAgentAppendix: true,
+  timeout: true,
+  retries: true,
+  retryDelay: true,
+  rateLimitRetries: true,
+  globalRequestsPerSecond: true,
+  rejectOnRateLimit: true,
+  maxRateLimitWait: true,
+  rateLimitOffset: true,
+  sweepInterval: true,
+  fetch: true,
+  clock: true
+} satisfies Record<keyof DiscordRestOptions, true>)
 
 const checkOptions = Compile(OptionsSchema)
 
@@ -193,9 +223,13 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   if (typeof input !== 'object' || input === null) throw new ConfigurationError('fastify-discord options must be an object')
   const { now, cache, tokenStore, rest, ...plain } = input
   const withEnv: Record<string, unknown> = { ...dropUndefined(plain) }
+  for (const name of REGISTER_OPTIONS) delete withEnv[name]
   for (const name of ['clientId', 'clientSecret', 'redirectUri', 'botToken'] as const) {
     const fromEnv = env[ENV[name]]
     if (withEnv[name] === undefined && fromEnv !== undefined && fromEnv !== '') withEnv[name] = fromEnv
+  }
+  if (cache !== undefined && typeof (cache as { get?: unknown }).get === 'function' && !isCacheStore(cache)) {
+    throw new ConfigurationError('`cache` must be `{ max, ttl }`, `{ store, ttl }` or a CacheStore with get, set, delete and deleteUser methods')
   }
   if (isCacheStore(cache)) {
     // A store is checked by shape, not by the schema below.
@@ -205,14 +239,19 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   if (tokenStore !== undefined) withEnv['tokenStore'] = tokenStore
 
   if (!checkOptions.Check(withEnv)) {
-    const [first] = checkOptions.Errors(withEnv)
+    const errors = [...checkOptions.Errors(withEnv)]
+    const unknown = errors.find((error) => error.schemaPath.endsWith('/additionalProperties'))
+    if (unknown !== undefined) throw unknownOption(optionName(unknown.instancePath))
+    const [first] = errors
     throw invalid(first === undefined ? 'options' : optionName(first.instancePath))
   }
   const options = withEnv as DiscordPluginOptions
   if (now !== undefined && typeof now !== 'function') throw invalid('now')
   if (tokenStore !== undefined && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
-  if (cache !== undefined && typeof (cache as { get?: unknown }).get === 'function' && !isCacheStore(cache)) {
-    throw new ConfigurationError('`cache` must be `{ max, ttl }` or a CacheStore with get, set, delete and deleteUser methods')
+  const cacheOptions = isCacheStore(cache) ? undefined : options.cache as DiscordCacheOptions | undefined
+  if (cacheOptions?.store !== undefined) {
+    if (!isCacheStore(cacheOptions.store)) throw new ConfigurationError('`cache.store` must be a CacheStore with get, set, delete and deleteUser methods')
+    if (cacheOptions.max !== undefined) throw new ConfigurationError('`cache.max` sizes the default store only: size `cache.store` yourself, or leave it out')
   }
 
   const clientId = required(options.clientId, 'clientId')
@@ -224,12 +263,12 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   const revokeUrl = absoluteUrl(options.revokeUrl ?? `${apiBaseUrl}/oauth2/token/revoke`, 'revokeUrl')
   const cdnBaseUrl = trimSlash(absoluteUrl(options.cdnBaseUrl ?? DEFAULTS.cdnBaseUrl, 'cdnBaseUrl'))
   const failureRedirect = options.failureRedirect ?? null
+  const loginPath = options.loginPath ?? DEFAULTS.loginPath
   const callbackPath = options.callbackPath ?? new URL(redirectUri).pathname
+  const logoutPath = options.logoutPath ?? DEFAULTS.logoutPath
+  distinctPaths({ loginPath, callbackPath, logoutPath }, options.callbackPath === undefined)
 
-  const session = options.session === undefined ? null : { ...options.session }
-  if (session !== null && session.key === undefined && session.secret === undefined) {
-    throw new ConfigurationError('`session.key` (or `session.secret` with `session.salt`) is required to encrypt the session cookie')
-  }
+  const session = options.session === undefined ? null : requireSessionKey({ ...options.session })
 
   return Object.freeze({
     rest: resolveRest(rest, apiBaseUrl),
@@ -244,12 +283,12 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     tokenUrl,
     revokeUrl,
     cdnBaseUrl,
-    loginPath: options.loginPath ?? DEFAULTS.loginPath,
+    loginPath,
     callbackPath,
-    logoutPath: options.logoutPath ?? DEFAULTS.logoutPath,
+    logoutPath,
     successRedirect: options.successRedirect ?? DEFAULTS.successRedirect,
     failureRedirect,
-    cache: isCacheStore(cache) ? cache : resolveCache(options.cache as DiscordCacheOptions | undefined, env),
+    cache: isCacheStore(cache) ? cache : resolveCache(cacheOptions, env),
     tokenStore: tokenStore ?? null,
     prompt: options.prompt ?? DEFAULTS.prompt,
     issuers: Object.freeze([...new Set([DISCORD_ISSUER, new URL(authorizeUrl).origin])]),
@@ -257,9 +296,38 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   })
 }
 
+/**
+ * The session options with which fastify-discord registers `@fastify/secure-session`: the one
+ * place that requires a key, both for a `session` option without one and for no `session` at
+ * all when the app has not registered `@fastify/secure-session` itself.
+ *
+ * @throws ConfigurationError when there is no `session.key` nor `session.secret`
+ */
+export function requireSessionKey (session: DiscordSessionOptions | null): DiscordSessionOptions {
+  // A random per-process key would log everyone out on restart and break multi-process apps.
+  if (session === null || (session.key === undefined && session.secret === undefined)) {
+    throw new ConfigurationError('`session.key` (or `session.secret` with `session.salt`) is required to encrypt the session cookie, unless @fastify/secure-session is registered before fastify-discord')
+  }
+  return session
+}
+
+/** Two built-in routes on one path would fail later in Fastify, with an error naming no option. */
+function distinctPaths (paths: Record<'loginPath' | 'callbackPath' | 'logoutPath', string | false>, callbackFromRedirectUri: boolean): void {
+  const entries = Object.entries(paths)
+  for (const [index, [name, path]] of entries.entries()) {
+    const clash = entries.slice(index + 1).find(([, other]) => path !== false && other === path)
+    if (clash !== undefined) {
+      const label = (option: string): string => option === 'callbackPath' && callbackFromRedirectUri ? '`callbackPath` (the path of `redirectUri`)' : `\`${option}\``
+      throw new ConfigurationError(`${label(name)} and ${label(clash[0])} are the same path: each built-in route needs its own, or \`false\` to turn it off`)
+    }
+  }
+}
+
 function resolveRest (rest: DiscordRestOptions | undefined, apiBaseUrl: string): DiscordRestOptions {
   if (rest === undefined) return Object.freeze({})
   if (typeof rest !== 'object' || rest === null) throw invalid('rest')
+  const unknown = Object.keys(rest).find((name) => !REST_KEYS.includes(name))
+  if (unknown !== undefined) throw unknownOption(`rest.${unknown}`)
   try {
     // The client's own checks, run now so that a bad knob fails register(), not the first call.
     resolveRestClientOptions({ ...rest, apiBaseUrl })
@@ -269,7 +337,8 @@ function resolveRest (rest: DiscordRestOptions | undefined, apiBaseUrl: string):
   return Object.freeze({ ...rest })
 }
 
-function resolveCache (cache: DiscordCacheOptions | undefined, env: NodeJS.ProcessEnv): { max: number, ttl: number } {
+function resolveCache (cache: DiscordCacheOptions | undefined, env: NodeJS.ProcessEnv): ResolvedOptions['cache'] {
+  if (cache?.store !== undefined) return Object.freeze({ store: cache.store, ttl: cache.ttl ?? DEFAULTS.cacheTtl })
   let max = cache?.max
   const fromEnv = env[ENV['cache.max']]
   if (max === undefined && fromEnv !== undefined && fromEnv !== '') {
@@ -299,6 +368,35 @@ function invalid (name: string, expected?: string): ConfigurationError {
   const envName = (ENV as Record<string, string | undefined>)[name]
   const where = envName === undefined ? `\`${name}\`` : `\`${name}\` (or ${envName})`
   return new ConfigurationError(`${where} is malformed${expected === undefined ? '' : `: expected ${expected}`}`)
+}
+
+function unknownOption (name: string): ConfigurationError {
+  const dot = name.lastIndexOf('.')
+  const parent = name.slice(0, Math.max(dot, 0))
+  const key = name.slice(dot + 1)
+  const known = parent === '' ? KNOWN_OPTIONS : parent === 'rest' ? REST_KEYS : Object.keys(nestedProperties(parent))
+  const guess = known.find((candidate) => editDistance(candidate.toLowerCase(), key.toLowerCase()) <= 2)
+  const shown = name.length > 64 ? `${name.slice(0, 64)}…` : name
+  const hint = guess === undefined ? '' : ` (did you mean \`${parent === '' ? '' : `${parent}.`}${guess}\`?)`
+  return new ConfigurationError(`\`${shown}\` is not a fastify-discord option${hint}`)
+}
+
+function nestedProperties (parent: string): Record<string, unknown> {
+  const schema = (OptionsSchema.properties as Record<string, { properties?: Record<string, unknown> } | undefined>)[parent]
+  return schema?.properties ?? {}
+}
+
+/** Levenshtein distance, for short option names only. */
+function editDistance (a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
 }
 
 function optionName (instancePath: string): string {

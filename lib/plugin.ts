@@ -10,13 +10,13 @@ import { rateLimitReplyHook } from './hooks/rate-limit-reply.js'
 import type { Bot } from './models/bot.js'
 import { createDiscordOAuthClient } from './oauth/discord-oauth-client.js'
 import { registerRoutes } from './oauth/routes.js'
-import { resolveOptions, type DiscordPluginOptions, type ResolvedOptions } from './options.js'
+import { requireSessionKey, resolveOptions, type DiscordPluginOptions, type ResolvedOptions } from './options.js'
 import { fetchAuthorization } from './resources/fetch-authorization.js'
 import { fetchBot } from './resources/fetch-bot.js'
 import { fetchConnections } from './resources/fetch-connections.js'
 import { fetchGuildMember } from './resources/fetch-guild-member.js'
 import { fetchGuilds } from './resources/fetch-guilds.js'
-import { fetchUser } from './resources/fetch-user.js'
+import { fetchUser, getCachedUser } from './resources/fetch-user.js'
 import type { ResourceContext } from './resources/resource-types.js'
 import { RestClient } from './rest/rest-client.js'
 import { DiscordSession, type DiscordRequestOptions, type SessionContext } from './session/discord-session.js'
@@ -50,6 +50,10 @@ const kSession = Symbol('fastify-discord.session')
 
 async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPluginOptions): Promise<void> {
   const options = resolveOptions(input)
+  if ((input as { prefix?: unknown } | undefined)?.prefix !== undefined) {
+    // fastify-plugin skips encapsulation, so Fastify applies no prefix to these routes.
+    fastify.log.warn('fastify-discord: the `prefix` register option has no effect; set loginPath, callbackPath and logoutPath instead')
+  }
   await ensureSession(fastify, options)
 
   const oauth = await createDiscordOAuthClient(fastify, {
@@ -59,12 +63,13 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
     authorizeUrl: options.authorizeUrl,
     tokenUrl: options.tokenUrl,
     revokeUrl: options.revokeUrl,
-    now: options.now
+    now: options.now,
+    ...(options.rest.timeout === undefined ? {} : { timeout: options.rest.timeout })
   })
   const rest = new RestClient({ ...options.rest, apiBaseUrl: options.apiBaseUrl, logger: fastify.log })
   const cache = 'get' in options.cache
     ? createUsersCache({ store: options.cache })
-    : createUsersCache({ max: options.cache.max, ttl: options.cache.ttl })
+    : createUsersCache(options.cache)
   const botToken = options.botToken
 
   async function botRequest<ResultType = unknown> (route: string, opts: Omit<DiscordRequestOptions, 'oauth'> = {}): Promise<ResultType> {
@@ -82,12 +87,15 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
     cache,
     refresher: new RefreshCoordinator(),
     usedStates: new UsedStates(),
+    // Not async: they hand on the resource's own promise rather than wrap it in another one
+    // (each wrapping async function costs every cached fetch a promise and microtask ticks).
     resources: {
-      fetchUser: async (session, opts) => fetchUser(session, resourceContext, opts),
-      fetchGuilds: async (session, opts) => fetchGuilds(session, resourceContext, opts),
-      fetchConnections: async (session, opts) => fetchConnections(session, resourceContext, opts),
-      fetchGuildMember: async (session, guildId) => fetchGuildMember(session, resourceContext, guildId),
-      fetchAuthorization: async (session) => fetchAuthorization(session, resourceContext),
+      fetchUser: (session, opts) => fetchUser(session, resourceContext, opts),
+      fetchGuilds: (session, opts) => fetchGuilds(session, resourceContext, opts),
+      fetchConnections: (session, opts) => fetchConnections(session, resourceContext, opts),
+      fetchGuildMember: (session, guildId) => fetchGuildMember(session, resourceContext, guildId),
+      fetchAuthorization: (session) => fetchAuthorization(session, resourceContext),
+      getCachedUser: (session) => getCachedUser(session, resourceContext),
       botRequest
     }
   }
@@ -134,11 +142,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
  */
 async function ensureSession (fastify: FastifyInstance, options: ResolvedOptions): Promise<void> {
   if (fastify.hasDecorator('createSecureSession') || fastify.hasRequestDecorator('session')) return
-  const session = options.session
-  if (session === null) {
-    // A random per-process key would log everyone out on restart and break multi-process apps.
-    throw new ConfigurationError('`session.key` (or `session.secret` with `session.salt`) is required, unless @fastify/secure-session is registered before fastify-discord')
-  }
+  const session = requireSessionKey(options.session)
   const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', ...session.cookie }
   const base = {
     cookie,

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ConfigurationError } from '../errors/configuration-error.js'
 import { MissingScope } from '../errors/missing-scope.js'
 import { Unauthorized } from '../errors/unauthorized.js'
+import { MAX_NEXT_LENGTH } from '../session/session-data.js'
 import { prefersHtml } from './prefers-html.js'
 
 /** A preHandler that lets the request through only when its Discord session is authorized. */
@@ -26,7 +27,11 @@ export interface RequireAuthorizationOptions {
  * Authorized but missing a scope: an HTML client is sent to Discord to grant the granted plus
  * the missing scopes (incremental authorization); any other client gets `MissingScope` (403)
  * naming the missing ones. Only GET and HEAD requests come back to their URL afterwards: a
- * form POST cannot be replayed, so it is not used as `next`.
+ * form POST cannot be replayed, so it is not used as `next`, nor is a URL longer than 512
+ * characters (the login route would refuse it).
+ *
+ * Authorized means a usable token: a session whose token set the token store lost, or whose
+ * refresh Discord refuses, is treated as not authorized.
  *
  * @example
  * ```ts
@@ -52,6 +57,7 @@ interface GuardedSession {
   readonly authorized: boolean
   readonly scopes: readonly string[]
   createSession (options: { scope: string[], next?: string }): Promise<string>
+  getAuthorizationToken (): Promise<unknown>
 }
 
 /**
@@ -68,9 +74,11 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
   async function guard (request: FastifyRequest, reply: FastifyReply, scopes: readonly string[]): Promise<void> {
     const session = sessionOf(request)
     // The authorized path runs on every guarded request: it reads no header and builds no URL.
-    if (session.authorized) {
+    if (session.authorized && await hasUsableToken(session)) {
+      // `scopes` copies the granted list out of the session: read it only when a scope is required.
+      if (scopes.length === 0) return
       const granted = session.scopes
-      if (scopes.length === 0 || scopes.every((scope) => granted.includes(scope))) return
+      if (scopes.every((scope) => granted.includes(scope))) return
       await askForScopes(request, reply, session, scopes)
       return
     }
@@ -106,9 +114,27 @@ async function askForScopes (request: FastifyRequest, reply: FastifyReply, sessi
   await reply.redirect(url, 302)
 }
 
-/** Only a GET can be replayed after the detour through Discord; a form POST is not resent. */
+/**
+ * `authorized` cannot see a token set the token store lost, nor a refresh Discord refuses. The
+ * token is memoised for the request, and the cookie store reads it without I/O unless it is due
+ * for a refresh, which the handler would need anyway.
+ */
+async function hasUsableToken (session: GuardedSession): Promise<boolean> {
+  try {
+    return await session.getAuthorizationToken() !== null
+  } catch (err) {
+    if (err instanceof Unauthorized) return false
+    throw err
+  }
+}
+
+/**
+ * Only a GET can be replayed after the detour through Discord; a form POST is not resent. A URL
+ * too long to be kept as `next` is left out rather than making the login route answer 400.
+ */
 function replayableUrl (request: FastifyRequest): string | undefined {
-  return request.method === 'GET' || request.method === 'HEAD' ? request.url : undefined
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
+  return request.url.length <= MAX_NEXT_LENGTH ? request.url : undefined
 }
 
 function sessionOf (request: FastifyRequest): GuardedSession {

@@ -53,7 +53,9 @@ export async function registerRoutes (fastify: FastifyInstance, options: Resolve
         } catch (err) {
           // Configuration errors (500) are the app's bug and must show; anything else — denied,
           // bad state, Discord down or rate limiting — is a failed login for the user.
-          if (failureRedirect !== null && isDiscordError(err) && err.statusCode !== 500 && wantsRedirect(request)) {
+          // The guard's rule: a client that ranks HTML above JSON is a browser; anything else
+          // (no Accept, `*/*`) gets the error as JSON.
+          if (failureRedirect !== null && isDiscordError(err) && err.statusCode !== 500 && prefersHtml(request.headers.accept)) {
             return reply.redirect(failureRedirect, 302)
           }
           throw err
@@ -89,10 +91,4 @@ function redactedRequest (request: FastifyRequest): Record<string, unknown> {
     remoteAddress: request.ip,
     remotePort: request.socket?.remotePort
   }
-}
-
-/** A browser navigation (or anything but an explicit JSON client) follows a redirect. */
-function wantsRedirect (request: FastifyRequest): boolean {
-  const accept = request.headers.accept
-  return accept === undefined || prefersHtml(accept) || !/json/i.test(Array.isArray(accept) ? accept.join(',') : accept)
 }

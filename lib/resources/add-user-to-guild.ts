@@ -6,9 +6,6 @@ import { requireScopes } from './require-scopes.js'
 import type { ResourceContext, ResourceSession } from './resource-types.js'
 import { assertSnowflake } from './snowflake.js'
 
-/** Discord refuses an access token that has expired; refresh first when this close to expiry. */
-const EXPIRY_MARGIN_MS = 60_000
-
 /**
  * Adds the session's user to a guild with the bot token: `PUT /guilds/{guildId}/members/{userId}`
  * with the user's access token in the body (what `User.addToGuild` does).
@@ -22,8 +19,11 @@ export async function addUserToGuild (session: ResourceSession, ctx: ResourceCon
   assertSnowflake(guildId, 'guildId')
   assertSnowflake(userId, 'userId')
   requireScopes(session.scopes, ['guilds.join'], 'addToGuild()')
-  const accessToken = await currentAccessToken(session)
-  const body: RESTPutAPIGuildMemberJSONBody = { access_token: accessToken }
+  // The token travels in a body the bot sends, where Discord refuses an expired one; the session
+  // hands it out refreshed when it is within its refresh margin (on the plugin's clock).
+  const token = await session.getAuthorizationToken()
+  if (token === null) throw new Unauthorized('addToGuild() needs the session to be authorized')
+  const body: RESTPutAPIGuildMemberJSONBody = { access_token: token.accessToken }
   if (options.nick !== undefined) body.nick = options.nick
   if (options.roles !== undefined) body.roles = [...options.roles]
   if (options.mute !== undefined) body.mute = options.mute
@@ -32,16 +32,4 @@ export async function addUserToGuild (session: ResourceSession, ctx: ResourceCon
   // 204 No Content: already a member. The REST client gives no body then.
   if (member === null || member === undefined || typeof member !== 'object') return null
   return new GuildMember(member, { cdnBaseUrl: ctx.cdnBaseUrl, guildId })
-}
-
-async function currentAccessToken (session: ResourceSession): Promise<string> {
-  let token = await session.getAuthorizationToken()
-  if (token !== null && token.expiresAt - Date.now() < EXPIRY_MARGIN_MS) {
-    // The token goes in a body the bot sends, so the session's transparent refresh never sees
-    // it: make one cheap user call to let the session refresh, then read the token again.
-    await session.request('/oauth2/@me')
-    token = await session.getAuthorizationToken()
-  }
-  if (token === null) throw new Unauthorized('addToGuild() needs the session to be authorized')
-  return token.accessToken
 }

@@ -1,6 +1,7 @@
 import type { RESTAPIPartialCurrentUserGuild } from 'discord-api-types/v10'
 import { Guild } from '../models/guild.js'
 import { requireScopes } from './require-scopes.js'
+import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
 
 /** Discord's maximum page size for `GET /users/@me/guilds`. */
@@ -12,10 +13,11 @@ const MAX_PAGES = 100
  * The session's guilds (`GET /users/@me/guilds`, needs `guilds`), from the users cache when
  * fresh. Pages with `after` past 200 guilds until a short page.
  *
- * @throws MissingScope without `guilds` (no call to Discord), Unauthorized, RateLimited, HttpException
+ * @throws MissingScope without `guilds` (no call to Discord), Unauthorized (also on a cache hit), RateLimited, HttpException
  */
 export async function fetchGuilds (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions = {}): Promise<Guild[]> {
   requireScopes(session.scopes, ['guilds'], 'fetchGuilds()')
+  await requireToken(session)
   const load = async (): Promise<RESTAPIPartialCurrentUserGuild[]> => await fetchAllPages(session)
   const payloads = session.userId === null
     ? await load()

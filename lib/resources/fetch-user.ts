@@ -1,12 +1,21 @@
 import type { APIConnection, APIUser, RESTAPIPartialCurrentUserGuild } from 'discord-api-types/v10'
+import type { UsersCacheLoadOptions } from '../cache/users-cache.js'
 import type { GuildMember } from '../models/guild-member.js'
+import { Unauthorized } from '../errors/unauthorized.js'
 import { User } from '../models/user.js'
 import type { AddToGuildOptions, UserContext, UserRelated } from '../models/user.js'
 import { addUserToGuild } from './add-user-to-guild.js'
 import { requireScopes } from './require-scopes.js'
-import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
+import { requireToken } from './require-token.js'
+import { kRememberUserId, type FetchOptions, type ResourceContext, type ResourceSession } from './resource-types.js'
 
 const IDENTIFY = ['identify'] as const
+
+// Built once: the cached path is the hot one (every guarded page), so it allocates no options.
+const CACHED: UsersCacheLoadOptions = { refresh: false }
+const FRESH: UsersCacheLoadOptions = { refresh: true }
+const CACHED_WITH_EMAIL: UsersCacheLoadOptions = { refresh: false, accept: hasEmail }
+const FRESH_WITH_EMAIL: UsersCacheLoadOptions = { refresh: true, accept: hasEmail }
 
 /**
  * The session's user (`GET /users/@me`, needs `identify`), from the users cache when fresh.
@@ -15,34 +24,50 @@ const IDENTIFY = ['identify'] as const
  * Two sessions of one user share the cache entry, but a session without the `email` scope never
  * sees `email`/`verified`, and one with it never gets a profile cached without them.
  *
- * @throws MissingScope without `identify` (no call to Discord), Unauthorized, RateLimited, HttpException
+ * @throws MissingScope without `identify` (no call to Discord), Unauthorized (also on a cache hit), RateLimited, HttpException
  */
 export async function fetchUser (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions = {}): Promise<User> {
-  requireScopes(session.scopes, IDENTIFY, 'fetchUser()')
-  const withEmail = session.scopes.includes('email')
-  // The cached path is the hot one: no closure is created per call (bind is cheap).
+  // Read once: every read of `scopes` copies the granted list out of the session.
+  const scopes = session.scopes
+  requireScopes(scopes, IDENTIFY, 'fetchUser()')
+  await requireToken(session)
+  const withEmail = scopes.includes('email')
+  const userId = session.userId
   const load = requestProfile.bind(null, session)
   let data: APIUser
-  if (session.userId === null) {
+  if (userId === null) {
     data = await load()
     await ctx.cache.set(data.id, 'user', data)
+    session[kRememberUserId]?.(data.id)
   } else {
-    data = await ctx.cache.load(session.userId, 'user', load, withEmail ? { refresh: opts.cache === false, accept: hasEmail } : { refresh: opts.cache === false })
+    const refresh = opts.cache === false
+    data = await ctx.cache.load(userId, 'user', load, withEmail ? (refresh ? FRESH_WITH_EMAIL : CACHED_WITH_EMAIL) : (refresh ? FRESH : CACHED))
   }
-  return buildUser(session, ctx, withEmail ? data : withoutEmail(data), await related(session, ctx, data.id))
+  const rel = seesRelated(scopes) ? await related(scopes, ctx, data.id) : NOTHING_RELATED
+  return buildUser(session, ctx, withEmail ? data : withoutEmail(data), rel)
 }
 
 /**
- * The session's user from the users cache only, or `null` when it is not cached (Quart-Discord's
- * `User.get_from_cache()`). Never calls Discord.
+ * The session's user from the users cache only, or `null` when it is not cached or the session
+ * has no usable token (Quart-Discord's `User.get_from_cache()`). Calls Discord only to refresh a
+ * token about to expire.
  */
 export async function getCachedUser (session: ResourceSession, ctx: ResourceContext): Promise<User | null> {
-  if (session.userId === null || !session.scopes.includes('identify')) return null
-  const data = await ctx.cache.get(session.userId, 'user') as APIUser | undefined
+  const scopes = session.scopes
+  const userId = session.userId
+  if (userId === null || !scopes.includes('identify')) return null
+  try {
+    await requireToken(session)
+  } catch (err) {
+    if (err instanceof Unauthorized) return null
+    throw err
+  }
+  const data = await ctx.cache.get(userId, 'user') as APIUser | undefined
   if (data === undefined) return null
-  const withEmail = session.scopes.includes('email')
+  const withEmail = scopes.includes('email')
   if (withEmail && !hasEmail(data)) return null
-  return buildUser(session, ctx, withEmail ? data : withoutEmail(data), await related(session, ctx, data.id))
+  const rel = seesRelated(scopes) ? await related(scopes, ctx, data.id) : NOTHING_RELATED
+  return buildUser(session, ctx, withEmail ? data : withoutEmail(data), rel)
 }
 
 async function requestProfile (session: ResourceSession): Promise<APIUser> {
@@ -78,11 +103,18 @@ function buildUser (session: ResourceSession, ctx: ResourceContext, data: APIUse
 
 const NOTHING_RELATED: UserRelated = {}
 
+/**
+ * Whether the scopes let the session see cached guilds or connections. Checked before calling
+ * `related()`: most logins grant neither, and each `await` costs the hot path a microtask.
+ */
+function seesRelated (scopes: readonly string[]): boolean {
+  return scopes.includes('guilds') || scopes.includes('connections')
+}
+
 /** The cached guilds and connections the session's scopes allow it to see. */
-async function related (session: ResourceSession, ctx: ResourceContext, userId: string): Promise<UserRelated> {
-  const withGuilds = session.scopes.includes('guilds')
-  const withConnections = session.scopes.includes('connections')
-  if (!withGuilds && !withConnections) return NOTHING_RELATED
+async function related (scopes: readonly string[], ctx: ResourceContext, userId: string): Promise<UserRelated> {
+  const withGuilds = scopes.includes('guilds')
+  const withConnections = scopes.includes('connections')
   const guilds = withGuilds ? await ctx.cache.get(userId, 'guilds') : undefined
   const connections = withConnections ? await ctx.cache.get(userId, 'connections') : undefined
   return {

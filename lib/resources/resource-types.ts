@@ -13,6 +13,9 @@ export interface ResourceRequestOptions {
   signal?: AbortSignal
 }
 
+/** Keeps a user id that a fetch learned in the session (the login could not read it). */
+export const kRememberUserId = Symbol('fastify-discord.rememberUserId')
+
 /**
  * What the resources need from a session; `request.discord` (DiscordSession) satisfies it.
  */
@@ -25,6 +28,8 @@ export interface ResourceSession {
   request<ResultType = unknown> (route: string, opts?: ResourceRequestOptions & { oauth?: boolean }): Promise<ResultType>
   /** The session's current token set, or `null` when not authorized. */
   getAuthorizationToken (): Promise<TokenSet | null>
+  /** See {@link kRememberUserId}; a session that cannot keep it omits it. */
+  [kRememberUserId]? (userId: string): void
 }
 
 /** What the resources need from the app, built once by the plugin at registration. */

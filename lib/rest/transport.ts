@@ -7,7 +7,7 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 export interface RawResponse {
   status: number
   headers: Headers
-  /** Parsed JSON, text for other content, `undefined` for an empty body. */
+  /** Parsed JSON, text for other content (cut to {@link MAX_TEXT_IN_ERROR} for an error status), `undefined` for an empty body. */
   body: unknown
   /** The content type announced JSON but the body did not parse; `body` holds the (truncated) text. */
   malformed: boolean
@@ -26,8 +26,11 @@ export class TransportFailure extends Error {
   }
 }
 
-/** Bodies kept in errors are cut here: an HTML error page is of no use in full. */
-const MAX_TEXT_IN_ERROR = 2048
+/**
+ * Text bodies kept in errors are cut here: an HTML error page is of no use in full, and an
+ * error's `body` ends up in Fastify's error log line.
+ */
+export const MAX_TEXT_IN_ERROR = 2048
 
 /**
  * Performs one HTTP exchange and reads the whole body, within `timeout` ms. Rejects with the
@@ -61,12 +64,17 @@ export async function send (fetchFn: FetchFunction, clock: RestClock, timeout: n
 function readBody (status: number, headers: Headers, text: string): RawResponse {
   if (status === 204 || text === '') return { status, headers, body: undefined, malformed: false, json: false }
   const type = headers.get('content-type') ?? ''
-  if (!/[/+]json\b/i.test(type)) return { status, headers, body: text, malformed: false, json: false }
+  if (!/[/+]json\b/i.test(type)) return { status, headers, body: status >= 200 && status < 300 ? text : cut(text), malformed: false, json: false }
   try {
     return { status, headers, body: JSON.parse(text), malformed: false, json: true }
   } catch {
-    return { status, headers, body: text.slice(0, MAX_TEXT_IN_ERROR), malformed: true, json: false }
+    return { status, headers, body: cut(text), malformed: true, json: false }
   }
+}
+
+/** The text, or its first {@link MAX_TEXT_IN_ERROR} characters and a marker saying how much was left out. */
+function cut (text: string): string {
+  return text.length <= MAX_TEXT_IN_ERROR ? text : `${text.slice(0, MAX_TEXT_IN_ERROR)}… [${text.length - MAX_TEXT_IN_ERROR} more characters cut]`
 }
 
 /** A short, URL-free description of a network error: its code when it has one. */

@@ -8,6 +8,7 @@ import type { User } from '../models/user.js'
 import type { UsersCache } from '../cache/users-cache.js'
 import { AccessDenied } from '../errors/access-denied.js'
 import { ConfigurationError } from '../errors/configuration-error.js'
+import { InvalidArgument } from '../errors/invalid-argument.js'
 import { InvalidState } from '../errors/invalid-state.js'
 import { OAuth2Error } from '../errors/oauth2-error.js'
 import { Unauthorized } from '../errors/unauthorized.js'
@@ -15,6 +16,7 @@ import type { DiscordOAuthClient } from '../oauth/discord-oauth-client.js'
 import { createCodeChallenge, createCodeVerifier, createState } from '../oauth/pkce.js'
 import { safeNext } from '../oauth/safe-next.js'
 import type { ResolvedOptions } from '../options.js'
+import { kRememberUserId } from '../resources/resource-types.js'
 import type { RefreshCoordinator } from './refresh-coordinator.js'
 import {
   MAX_DATA_LENGTH, MAX_NEXT_LENGTH, MAX_PENDING, PENDING_BUDGET, REFRESH_MARGIN, SESSION_KEY, STATE_TTL,
@@ -54,7 +56,10 @@ export interface CreateSessionOptions {
   disableGuildSelect?: boolean
   /** 0 installs to a guild, 1 to the user. */
   integrationType?: 0 | 1
-  /** Extra query parameters of the authorize URL; they never override the ones above. */
+  /**
+   * Extra query parameters of the authorize URL (at most 20, of at most 2048 characters
+   * together); they never override the ones above, nor `response_type`, `client_id` or `redirect_uri`.
+   */
   params?: Record<string, string | number | boolean>
   /** Where the callback route sends the user afterwards; only a same-origin relative path of at most 512 characters is kept. */
   next?: string
@@ -78,6 +83,7 @@ export interface SessionResources {
   fetchConnections (session: DiscordSession, options?: { cache?: boolean }): Promise<UserConnection[]>
   fetchGuildMember (session: DiscordSession, guildId: string): Promise<GuildMember>
   fetchAuthorization (session: DiscordSession): Promise<Authorization>
+  getCachedUser (session: DiscordSession): Promise<User | null>
   botRequest<ResultType = unknown> (route: string, options?: Omit<DiscordRequestOptions, 'oauth'>): Promise<ResultType>
 }
 
@@ -125,13 +131,24 @@ export class DiscordSession {
   readonly #ctx: SessionContext
   /** Token set read during this request (`null`: none), so a store is read once per request. */
   #tokens: TokenSet | null | undefined
+  /**
+   * The session's `get`, taken once per request: secure-session's Proxy wraps its methods in a
+   * new Proxy on every property read, and a guarded request reads the session several times.
+   */
+  #get: SecureSession['get'] | undefined
+  #getOf: SecureSession | undefined
 
   constructor (request: FastifyRequest, ctx: SessionContext) {
     this.#request = request
     this.#ctx = ctx
   }
 
-  /** A usable token is held for this session (it may still need a refresh). */
+  /**
+   * The session holds a token set (or the id of one in the token store) that has not expired or
+   * can be refreshed. Being synchronous, it cannot know whether the token store still has that
+   * set, nor whether Discord will accept the refresh: `await getAuthorizationToken()` does (not
+   * `null`, no `Unauthorized`), and `requireAuthorization` asks it.
+   */
   get authorized (): boolean {
     const data = this.#read()
     if (data.tokenId !== undefined) return true
@@ -154,37 +171,40 @@ export class DiscordSession {
   /**
    * Starts a login: stores a fresh state (with its PKCE verifier, `data` and `next`) in the
    * session and returns Discord's authorize URL to redirect to.
-   * @throws TypeError/RangeError for malformed options
+   * @throws InvalidArgument (400) for malformed options: apps pass on values from a query string
    */
   async createSession (options: CreateSessionOptions = {}): Promise<string> {
     const opts = options ?? {}
     const scope = opts.scope ?? this.#ctx.options.scope
     if (!Array.isArray(scope) || scope.length === 0 || !scope.every((s) => typeof s === 'string' && /^[^\s]+$/.test(s))) {
-      throw new TypeError('`scope` must be a non-empty array of OAuth2 scope names')
+      throw new InvalidArgument('`scope` must be a non-empty array of OAuth2 scope names')
     }
+    const prompt = opts.prompt ?? this.#ctx.options.prompt
+    if (prompt !== 'consent' && prompt !== 'none') throw new InvalidArgument('`prompt` must be \'consent\' or \'none\'')
     const pending: PendingLogin = { state: createState(), verifier: createCodeVerifier(), createdAt: this.#ctx.options.now() }
     if (opts.data !== undefined) {
-      const json = JSON.stringify(opts.data)
-      if (json === undefined) throw new TypeError('`data` must be a JSON value')
-      if (json.length > MAX_DATA_LENGTH) throw new RangeError(`\`data\` must be at most ${MAX_DATA_LENGTH} characters of JSON: it travels in the session cookie`)
+      const json = jsonOf(opts.data)
+      if (json === undefined) throw new InvalidArgument('`data` must be a JSON value')
+      if (json.length > MAX_DATA_LENGTH) throw new InvalidArgument(`\`data\` must be at most ${MAX_DATA_LENGTH} characters of JSON: it travels in the session cookie`)
       pending.data = JSON.parse(json)
     }
     const next = safeNext(opts.next)
     if (next !== null && next.length <= MAX_NEXT_LENGTH) pending.next = next
 
+    // Built before the session is written, so that a refused argument leaves the session alone.
+    const url = this.#ctx.oauth.createAuthorizationURL({
+      state: pending.state,
+      codeChallenge: createCodeChallenge(pending.verifier),
+      scope,
+      prompt,
+      ...optionalParams(opts)
+    })
     const data = this.#read()
     const now = this.#ctx.options.now()
     const kept = [...(data.pending ?? []).filter((p) => now - p.createdAt < STATE_TTL), pending]
     while (kept.length > MAX_PENDING || (kept.length > 1 && JSON.stringify(kept).length > PENDING_BUDGET)) kept.shift()
     this.#write({ ...data, pending: kept })
-
-    return this.#ctx.oauth.createAuthorizationURL({
-      state: pending.state,
-      codeChallenge: createCodeChallenge(pending.verifier),
-      scope,
-      prompt: opts.prompt ?? this.#ctx.options.prompt,
-      ...optionalParams(opts)
-    })
+    return url
   }
 
   /**
@@ -205,6 +225,13 @@ export class DiscordSession {
     const state = typeof query.state === 'string' ? query.state : undefined
     const pending = state === undefined ? undefined : data.pending?.find((p) => p.state === state)
     if (pending !== undefined) {
+      // Consumed before the session is touched: a duplicate of this callback (double submit, a
+      // retried navigation) carries the same pre-login cookie, and writing it back would let
+      // its Set-Cookie overwrite the login of the first one.
+      if (!this.#ctx.usedStates.consume(pending.state)) {
+        log.warn('fastify-discord: callback state replayed')
+        throw new InvalidState('The OAuth2 state was already used')
+      }
       // Single use: the state is gone whatever happens next.
       this.#write({ ...data, pending: (data.pending ?? []).filter((p) => p !== pending) })
     }
@@ -223,10 +250,6 @@ export class DiscordSession {
     if (pending === undefined) {
       log.warn('fastify-discord: callback state unknown to this session (replayed, from another session, or superseded)')
       throw new InvalidState()
-    }
-    if (!this.#ctx.usedStates.consume(pending.state)) {
-      log.warn('fastify-discord: callback state replayed')
-      throw new InvalidState('The OAuth2 state was already used')
     }
     if (this.#ctx.options.now() - pending.createdAt >= STATE_TTL) {
       log.warn('fastify-discord: callback state expired')
@@ -264,8 +287,7 @@ export class DiscordSession {
     }
     if (tokens !== null) {
       try {
-        if (tokens.refreshToken === null) await this.#ctx.oauth.revokeToken(tokens.accessToken, 'access_token')
-        else await this.#ctx.oauth.revokeToken(tokens.refreshToken, 'refresh_token')
+        await this.#revokeNewest(tokens)
       } catch (err) {
         this.#warn(err, 'fastify-discord: revoking at Discord failed; the session is cleared anyway')
       }
@@ -273,8 +295,28 @@ export class DiscordSession {
     await this.#clear()
   }
 
-  /** `GET /users/@me`, cached. */
-  async fetchUser (options?: { cache?: boolean }): Promise<User> {
+  /**
+   * Revokes the newest token set of this authorization. Another request of this session may be
+   * refreshing (or have just refreshed) with this cookie's refresh token: revoking that rotated-out
+   * token would leave the new authorization alive, and the other request's cookie working. A
+   * refresh that completes while the first revoke is under way is caught by the second round.
+   */
+  async #revokeNewest (tokens: TokenSet): Promise<void> {
+    let revoked: string | null = null
+    for (let round = 0; round < 2; round++) {
+      const newest = (tokens.refreshToken === null ? null : await this.#ctx.refresher.latest(tokens.refreshToken)) ?? tokens
+      const token = newest.refreshToken ?? newest.accessToken
+      if (token === revoked) return
+      await this.#ctx.oauth.revokeToken(token, newest.refreshToken === null ? 'access_token' : 'refresh_token')
+      revoked = token
+    }
+  }
+
+  /**
+   * `GET /users/@me`, cached. Not async: it hands on the resource's own promise instead of
+   * wrapping it in one more (its cached path runs on every guarded page).
+   */
+  fetchUser (options?: { cache?: boolean }): Promise<User> {
     return this.#ctx.resources.fetchUser(this, options)
   }
 
@@ -296,6 +338,22 @@ export class DiscordSession {
   /** `GET /oauth2/@me`: granted scopes, expiry and application. */
   async fetchAuthorization (): Promise<Authorization> {
     return this.#ctx.resources.fetchAuthorization(this)
+  }
+
+  /**
+   * The session's user from the users cache, or `null` when it is not cached or the session has
+   * no usable token (Quart-Discord's `User.get_from_cache()`). Calls Discord only to refresh a
+   * token that expires within a minute.
+   */
+  async getCachedUser (): Promise<User | null> {
+    return this.#ctx.resources.getCachedUser(this)
+  }
+
+  /** Keeps the id a fetch learned, when the lookup after login failed (so the cache is used from now on). */
+  [kRememberUserId] (userId: string): void {
+    const data = this.#read()
+    if (data.userId !== undefined || (data.tokens === undefined && data.tokenId === undefined)) return
+    this.#write({ ...data, userId })
   }
 
   /**
@@ -356,6 +414,15 @@ export class DiscordSession {
       throw err
     }
     await this.saveAuthorizationToken(fresh)
+    const userId = this.#read().userId
+    if (userId !== undefined && !sameScopes(tokens.scopes, fresh.scopes)) {
+      // What the user may see changed (guilds granted or withdrawn, email): the cached payloads are stale.
+      try {
+        await this.#ctx.cache.invalidate(userId)
+      } catch (err) {
+        this.#warn(err, 'fastify-discord: could not clear the users cache')
+      }
+    }
     return fresh
   }
 
@@ -439,7 +506,12 @@ export class DiscordSession {
   }
 
   #read (): DiscordSessionData {
-    const value = this.#session().get(SESSION_KEY)
+    const session = this.#session()
+    if (session !== this.#getOf) {
+      this.#getOf = session
+      this.#get = session.get
+    }
+    const value = (this.#get as SecureSession['get']).call(session, SESSION_KEY)
     return typeof value === 'object' && value !== null ? value as DiscordSessionData : {}
   }
 
@@ -451,6 +523,19 @@ export class DiscordSession {
   #warn (err: unknown, message: string): void {
     const e = err as { name?: unknown, code?: unknown, statusCode?: unknown, status?: unknown }
     this.#request.log.warn({ errorName: e?.name, errorCode: e?.code, statusCode: e?.statusCode, upstreamStatus: e?.status }, message)
+  }
+}
+
+function sameScopes (a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope))
+}
+
+/** `JSON.stringify`, with what it throws on (a BigInt, a cycle) as `undefined`: not a JSON value. */
+function jsonOf (value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return undefined
   }
 }
 
@@ -468,21 +553,29 @@ function optionalParams (opts: CreateSessionOptions): {
 } {
   const out: ReturnType<typeof optionalParams> = {}
   if (opts.permissions !== undefined) {
-    const permissions = String(opts.permissions)
-    if (!/^[0-9]{1,30}$/.test(permissions)) throw new TypeError('`permissions` must be a non-negative integer (bigint, string or number)')
+    const permissions = ['bigint', 'string', 'number'].includes(typeof opts.permissions) ? String(opts.permissions) : ''
+    if (!/^[0-9]{1,30}$/.test(permissions)) throw new InvalidArgument('`permissions` must be a non-negative integer (bigint, string or number)')
     out.permissions = BigInt(permissions).toString()
   }
   if (opts.guildId !== undefined) {
-    if (typeof opts.guildId !== 'string' || !/^[0-9]{1,25}$/.test(opts.guildId)) throw new TypeError('`guildId` must be a snowflake string')
+    if (typeof opts.guildId !== 'string' || !/^[0-9]{1,25}$/.test(opts.guildId)) throw new InvalidArgument('`guildId` must be a snowflake string')
     out.guildId = opts.guildId
   }
-  if (opts.disableGuildSelect !== undefined) out.disableGuildSelect = opts.disableGuildSelect === true
+  if (opts.disableGuildSelect !== undefined) {
+    if (typeof opts.disableGuildSelect !== 'boolean') throw new InvalidArgument('`disableGuildSelect` must be a boolean')
+    out.disableGuildSelect = opts.disableGuildSelect
+  }
   if (opts.integrationType !== undefined) {
-    if (opts.integrationType !== 0 && opts.integrationType !== 1) throw new TypeError('`integrationType` must be 0 (guild install) or 1 (user install)')
+    if (opts.integrationType !== 0 && opts.integrationType !== 1) throw new InvalidArgument('`integrationType` must be 0 (guild install) or 1 (user install)')
     out.integrationType = opts.integrationType
   }
   if (opts.params !== undefined) {
-    out.params = Object.fromEntries(Object.entries(opts.params).map(([key, value]) => [key, String(value)]))
+    const params: unknown = opts.params
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new InvalidArgument('`params` must be an object of query parameters')
+    out.params = Object.fromEntries(Object.entries(params).map(([key, value]) => {
+      if (!['string', 'number', 'boolean'].includes(typeof value)) throw new InvalidArgument('`params` values must be strings, numbers or booleans')
+      return [key, String(value)]
+    }))
   }
   return out
 }

@@ -39,7 +39,7 @@ export class RefreshCoordinator {
    * @param run - performs the refresh at Discord
    */
   async refresh (refreshToken: string, run: () => Promise<TokenSet>): Promise<TokenSet> {
-    const key = createHash('sha256').update(refreshToken).digest('base64url')
+    const key = keyOf(refreshToken)
     const recent = this.#recent.get(key)
     if (recent !== undefined) return recent
     let pending = this.#inflight.get(key)
@@ -55,8 +55,41 @@ export class RefreshCoordinator {
     return pending
   }
 
+  /**
+   * The newest token set that replaced `refreshToken`, following the rotations it still
+   * remembers and waiting for one in flight; `null` when it was not refreshed lately (or the
+   * refresh failed). Logout revokes that set rather than a rotated-out token.
+   */
+  async latest (refreshToken: string): Promise<TokenSet | null> {
+    let newest: TokenSet | null = null
+    let current: string | null = refreshToken
+    // Bounded: each hop is one refresh within the last `ttl`.
+    for (let hop = 0; current !== null && hop < MAX_HOPS; hop++) {
+      const key = keyOf(current)
+      let next = this.#recent.get(key)
+      if (next === undefined) {
+        const pending = this.#inflight.get(key)
+        if (pending === undefined) break
+        try {
+          next = await pending
+        } catch {
+          break
+        }
+      }
+      newest = next
+      current = next.refreshToken === current ? null : next.refreshToken
+    }
+    return newest
+  }
+
   /** Forgets every result (on close). */
   clear (): void {
     this.#recent.clear()
   }
+}
+
+const MAX_HOPS = 10
+
+function keyOf (refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('base64url')
 }

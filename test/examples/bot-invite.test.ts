@@ -1,7 +1,7 @@
 import t from 'tap'
 import { fakeGuild } from 'fastify-discord/testing'
 import { BOT_PERMISSIONS, build } from '../../examples/bot-invite.js'
-import { authorizeAtFake, finishLogin, injectWithJar, type Teardown, type TestApp } from '../helpers/build-app.js'
+import { authorizeAtFake, BROWSER, finishLogin, injectWithJar, type Teardown, type TestApp } from '../helpers/build-app.js'
 import { asTestApp, sessionKey, startFake } from './helpers/example-app.js'
 
 const NEW_GUILD = '1180000000000000001'
@@ -67,7 +67,8 @@ t.test('a cancelled invite comes back to the home page with a note', async (t) =
   const testApp = await setup(t)
   testApp.fake.setConsent('deny')
   const invite = await injectWithJar(testApp, { url: '/invite' })
-  const callback = await finishLogin(testApp, await authorizeAtFake(new URL(String(invite.headers.location))))
+  // A browser coming back from the consent page; an API client would get the 403 itself.
+  const callback = await finishLogin(testApp, await authorizeAtFake(new URL(String(invite.headers.location))), { accept: BROWSER })
   t.equal(callback.statusCode, 302)
   t.equal(callback.headers.location, '/?cancelled=1')
   const home = await injectWithJar(testApp, { url: '/?cancelled=1' })

@@ -65,7 +65,7 @@ t.test('createSession refuses data that is not JSON', async (t) => {
       app.get('/bad', async (request) => request.discord.createSession({ data: () => 1 }).then(() => 'ok', (err: Error) => err.name))
     }
   })
-  t.equal((await testApp.app.inject({ url: '/bad' })).body, 'TypeError')
+  t.equal((await testApp.app.inject({ url: '/bad' })).body, 'InvalidArgument')
 })
 
 t.test('a login without the identify scope has no user id', async (t) => {

@@ -123,11 +123,11 @@ t.test('createSession refuses data too large for a cookie and malformed options'
     }
   })
   const call = async (body: unknown): Promise<{ url?: string, error?: string }> => (await testApp.app.inject({ method: 'POST', url: '/start', payload: body as Record<string, unknown> })).json()
-  t.same(await call({ data: 'x'.repeat(600) }), { error: 'RangeError' })
-  t.same(await call({ scope: [] }), { error: 'TypeError' })
-  t.same(await call({ permissions: '-1' }), { error: 'TypeError' })
-  t.same(await call({ guildId: 'abc' }), { error: 'TypeError' })
-  t.same(await call({ integrationType: 3 }), { error: 'TypeError' })
+  t.same(await call({ data: 'x'.repeat(600) }), { error: 'InvalidArgument' })
+  t.same(await call({ scope: [] }), { error: 'InvalidArgument' })
+  t.same(await call({ permissions: '-1' }), { error: 'InvalidArgument' })
+  t.same(await call({ guildId: 'abc' }), { error: 'InvalidArgument' })
+  t.same(await call({ integrationType: 3 }), { error: 'InvalidArgument' })
   const ok = await call({
     scope: ['bot', 'applications.commands'],
     permissions: '2147483648',

@@ -26,7 +26,10 @@ export async function spawnScript (t: Teardown, script: string, env: Record<stri
     .filter(([key]) => key !== 'NODE_OPTIONS' && !/^_?TAP/.test(key)))
   const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['--conditions=fastify-discord-source', script], {
     cwd: ROOT,
-    env: { ...cleanEnv, ...env },
+    // tap's process tracking re-adds its variables to every spawned child. Coverage written by
+    // the child (lib/ transpiled by tsx, not by tap's loader) would be merged with the tests'
+    // by file and corrupt the report, so the child is told to write none.
+    env: { ...cleanEnv, ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0' },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
