@@ -12,80 +12,80 @@ export interface DiscordSessionOptions {
    * A 32-byte key (a Buffer, or a base64 string), or several to rotate keys (the first encrypts).
    * Generate one with `npx @fastify/secure-session > secret-key`.
    */
-  key?: string | Buffer | Array<string | Buffer>
+  key?: string | Buffer | Array<string | Buffer> | undefined
   /** A passphrase of at least 32 bytes, stretched into a key with `salt` (slower to start than `key`). */
-  secret?: string | Buffer
+  secret?: string | Buffer | undefined
   /** 16-byte salt used with `secret`. */
-  salt?: string | Buffer
+  salt?: string | Buffer | undefined
   /** @defaultValue `'session'` */
-  cookieName?: string
+  cookieName?: string | undefined
   /** Session lifetime in seconds, checked inside the encrypted payload. @defaultValue `86400` (one day) */
-  expiry?: number
+  expiry?: number | undefined
   /**
    * Cookie attributes, merged over the defaults.
    * @defaultValue `{ path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' }` (`secure` when the request is HTTPS, as Fastify's `trustProxy` sees it)
    */
-  cookie?: Record<string, unknown>
+  cookie?: Record<string, unknown> | undefined
 }
 
 /** The users cache: the size of the default in-process store, or a store of the app's own, and the entries' lifetime. */
 export interface DiscordCacheOptions {
   /** Most users kept by the default store; not allowed with `store` (its size is the store's business). @defaultValue env `DISCORD_USERS_CACHE_MAX_LIMIT`, else `10000` */
-  max?: number
+  max?: number | undefined
   /** Lifetime of an entry in milliseconds, given to the store with every write. @defaultValue `300000` (5 minutes) */
-  ttl?: number
+  ttl?: number | undefined
   /** A store of the app's own (Redis…). @defaultValue an in-process LRU store of `max` users */
-  store?: CacheStore
+  store?: CacheStore | undefined
 }
 
 /** Options of `app.register(fastifyDiscord, options)`. */
 export interface DiscordPluginOptions {
   /** The application's client id. @defaultValue env `DISCORD_CLIENT_ID` */
-  clientId?: string
+  clientId?: string | undefined
   /** The application's client secret. @defaultValue env `DISCORD_CLIENT_SECRET` */
-  clientSecret?: string
+  clientSecret?: string | undefined
   /** The absolute redirect URI registered at Discord. @defaultValue env `DISCORD_REDIRECT_URI` */
-  redirectUri?: string
+  redirectUri?: string | undefined
   /** Bot token for `botRequest()` and `fetchBot()`. @defaultValue env `DISCORD_BOT_TOKEN`, else none */
-  botToken?: string
+  botToken?: string | undefined
   /** Scopes the login route asks for. @defaultValue `['identify']` */
-  scope?: string[]
+  scope?: string[] | undefined
   /** Where the session key comes from, when the app has not registered `@fastify/secure-session` itself. */
-  session?: DiscordSessionOptions
+  session?: DiscordSessionOptions | undefined
   /** @defaultValue `'https://discord.com/api/v10'` */
-  apiBaseUrl?: string
+  apiBaseUrl?: string | undefined
   /** @defaultValue `'https://discord.com/oauth2/authorize'` */
-  authorizeUrl?: string
+  authorizeUrl?: string | undefined
   /** @defaultValue `` `${apiBaseUrl}/oauth2/token` `` */
-  tokenUrl?: string
+  tokenUrl?: string | undefined
   /** @defaultValue `` `${apiBaseUrl}/oauth2/token/revoke` `` */
-  revokeUrl?: string
+  revokeUrl?: string | undefined
   /** @defaultValue `'https://cdn.discordapp.com'` */
-  cdnBaseUrl?: string
+  cdnBaseUrl?: string | undefined
   /** Path of the login route; `false` turns it off. @defaultValue `'/login'` */
-  loginPath?: string | false
+  loginPath?: string | false | undefined
   /** Path of the callback route; `false` turns it off. @defaultValue the path of `redirectUri` */
-  callbackPath?: string | false
+  callbackPath?: string | false | undefined
   /** Path of the logout route (POST); `false` turns it off. @defaultValue `'/logout'` */
-  logoutPath?: string | false
+  logoutPath?: string | false | undefined
   /** Where the callback route sends the user after login when no `next` was given. @defaultValue `'/'` */
-  successRedirect?: string
+  successRedirect?: string | undefined
   /** Where the callback route sends a browser when the login failed; unset: an error reply. @defaultValue none */
-  failureRedirect?: string
+  failureRedirect?: string | undefined
   /** The users cache: its size, or a store of your own (`{ store, ttl }`, or the store itself). @defaultValue `{ max: 10000, ttl: 300000 }` */
-  cache?: DiscordCacheOptions | CacheStore
+  cache?: DiscordCacheOptions | CacheStore | undefined
   /** Server-side token storage; the session then holds only an opaque id. @defaultValue tokens inside the encrypted session cookie */
-  tokenStore?: TokenStore
+  tokenStore?: TokenStore | undefined
   /** `prompt` of the login route. @defaultValue `'consent'` */
-  prompt?: 'consent' | 'none'
+  prompt?: 'consent' | 'none' | undefined
   /**
    * Knobs of the REST client: timeouts, retries, the per-identity global limit and the
    * wait-or-throw rate-limit policy (`rejectOnRateLimit`, `maxRateLimitWait`).
    * @defaultValue the RestClient defaults (15 s timeout, 2 retries, 50 requests/s, wait up to 5 s)
    */
-  rest?: DiscordRestOptions
+  rest?: DiscordRestOptions | undefined
   /** Clock seam for tests: milliseconds since the epoch. @defaultValue `Date.now` */
-  now?: () => number
+  now?: (() => number) | undefined
 }
 
 /** The REST client options the plugin lets you set (it supplies `apiBaseUrl` and the logger). */

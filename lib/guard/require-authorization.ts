@@ -1,12 +1,18 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerBase, RouteGenericInterface
+} from 'fastify'
 import { ConfigurationError } from '../errors/configuration-error.js'
 import { MissingScope } from '../errors/missing-scope.js'
 import { Unauthorized } from '../errors/unauthorized.js'
 import { MAX_NEXT_LENGTH } from '../session/session-data.js'
 import { prefersHtml } from './prefers-html.js'
 
+// Any server type, so the guard fits HTTP/2 and HTTPS apps and routes with typed generics too.
+type AnyRequest = FastifyRequest<RouteGenericInterface, RawServerBase, RawRequestDefaultExpression<RawServerBase>>
+type AnyReply = FastifyReply<RouteGenericInterface, RawServerBase, RawRequestDefaultExpression<RawServerBase>, RawReplyDefaultExpression<RawServerBase>>
+
 /** A preHandler that lets the request through only when its Discord session is authorized. */
-export type AuthorizationGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+export type AuthorizationGuard = (request: AnyRequest, reply: AnyReply) => Promise<void>
 
 /** Options of `requireAuthorization({ ... })`. */
 export interface RequireAuthorizationOptions {
@@ -14,7 +20,7 @@ export interface RequireAuthorizationOptions {
    * OAuth2 scopes the session must have been granted, on top of being authorized.
    * @defaultValue `[]`
    */
-  scopes?: readonly string[]
+  scopes?: readonly string[] | undefined
 }
 
 /**
@@ -40,7 +46,7 @@ export interface RequireAuthorizationOptions {
  * ```
  */
 export interface RequireAuthorization {
-  (request: FastifyRequest, reply: FastifyReply): Promise<void>
+  (request: AnyRequest, reply: AnyReply): Promise<void>
   (options: RequireAuthorizationOptions): AuthorizationGuard
 }
 
@@ -71,7 +77,7 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
     throw new TypeError('`loginPath` must be an absolute path or false')
   }
 
-  async function guard (request: FastifyRequest, reply: FastifyReply, scopes: readonly string[]): Promise<void> {
+  async function guard (request: AnyRequest, reply: AnyReply, scopes: readonly string[]): Promise<void> {
     const session = sessionOf(request)
     // The authorized path runs on every guarded request: it reads no header and builds no URL.
     if (session.authorized && await hasUsableToken(session)) {
@@ -92,19 +98,19 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
 
   const bare: AuthorizationGuard = async (request, reply) => guard(request, reply, NO_SCOPES)
 
-  function requireAuthorization (request: FastifyRequest, reply: FastifyReply): Promise<void>
+  function requireAuthorization (request: AnyRequest, reply: AnyReply): Promise<void>
   function requireAuthorization (options: RequireAuthorizationOptions): AuthorizationGuard
-  function requireAuthorization (first: FastifyRequest | RequireAuthorizationOptions, reply?: FastifyReply): Promise<void> | AuthorizationGuard {
-    if (isReply(reply)) return guard(first as FastifyRequest, reply, NO_SCOPES)
+  function requireAuthorization (first: AnyRequest | RequireAuthorizationOptions, reply?: AnyReply): Promise<void> | AuthorizationGuard {
+    if (isReply(reply)) return guard(first as AnyRequest, reply, NO_SCOPES)
     const scopes = readScopes(first)
     if (scopes.length === 0) return bare
-    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => guard(request, reply, scopes)
+    return async (request: AnyRequest, reply: AnyReply): Promise<void> => guard(request, reply, scopes)
   }
 
   return requireAuthorization
 }
 
-async function askForScopes (request: FastifyRequest, reply: FastifyReply, session: GuardedSession, scopes: readonly string[]): Promise<void> {
+async function askForScopes (request: AnyRequest, reply: AnyReply, session: GuardedSession, scopes: readonly string[]): Promise<void> {
   const granted = session.scopes
   const missing = scopes.filter((scope) => !granted.includes(scope))
   if (!prefersHtml(request.headers.accept)) throw new MissingScope(missing, `${request.method} ${request.routeOptions.url ?? request.url}`)
@@ -132,12 +138,12 @@ async function hasUsableToken (session: GuardedSession): Promise<boolean> {
  * Only a GET can be replayed after the detour through Discord; a form POST is not resent. A URL
  * too long to be kept as `next` is left out rather than making the login route answer 400.
  */
-function replayableUrl (request: FastifyRequest): string | undefined {
+function replayableUrl (request: AnyRequest): string | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
   return request.url.length <= MAX_NEXT_LENGTH ? request.url : undefined
 }
 
-function sessionOf (request: FastifyRequest): GuardedSession {
+function sessionOf (request: AnyRequest): GuardedSession {
   const session = (request as unknown as { discord?: GuardedSession | null }).discord
   if (session === undefined || session === null) {
     throw new ConfigurationError('requireAuthorization needs `request.discord`: register fastify-discord on this instance or one of its parents')
@@ -146,10 +152,10 @@ function sessionOf (request: FastifyRequest): GuardedSession {
 }
 
 /** Fastify calls a preHandler with (request, reply, done); a reply is what tells the shapes apart. */
-function isReply (value: unknown): value is FastifyReply {
+function isReply (value: unknown): value is AnyReply {
   return typeof value === 'object' && value !== null &&
-    typeof (value as Partial<FastifyReply>).send === 'function' &&
-    typeof (value as Partial<FastifyReply>).code === 'function'
+    typeof (value as Partial<AnyReply>).send === 'function' &&
+    typeof (value as Partial<AnyReply>).code === 'function'
 }
 
 function readScopes (options: unknown): string[] {

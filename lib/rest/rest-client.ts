@@ -19,15 +19,15 @@ export type { RestClientOptions, RestLogger, RateLimitWaitInfo } from './rest-op
 /** Options of one {@link RestClient.request} call. */
 export interface RestRequestOptions {
   /** @defaultValue 'GET' */
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | undefined
   /** Query parameters; `null` and `undefined` values are left out. */
-  query?: Record<string, string | number | boolean | bigint | null | undefined> | URLSearchParams
+  query?: Record<string, string | number | boolean | bigint | null | undefined> | URLSearchParams | undefined
   /** Sent as JSON. */
   body?: unknown
   /** Extra request headers. Credentials go in `auth`, never here. */
-  headers?: Record<string, string>
+  headers?: Record<string, string> | undefined
   /** Aborts this call (a call shared with other callers goes on for them). */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   auth: RestAuth
 }
 

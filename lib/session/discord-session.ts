@@ -31,47 +31,47 @@ export type DiscordHttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 /** Options of `request.discord.request()` and `botRequest()`. */
 export interface DiscordRequestOptions {
   /** @defaultValue `'GET'` */
-  method?: DiscordHttpMethod
-  query?: Record<string, string | number | boolean | bigint | null | undefined> | URLSearchParams
+  method?: DiscordHttpMethod | undefined
+  query?: Record<string, string | number | boolean | bigint | null | undefined> | URLSearchParams | undefined
   /** Sent as JSON. */
-  body?: unknown
-  signal?: AbortSignal
+  body?: unknown | undefined
+  signal?: AbortSignal | undefined
   /** `false` sends no Authorization header. @defaultValue `true` */
-  oauth?: boolean
+  oauth?: boolean | undefined
 }
 
 /** Options of `request.discord.createSession()`. */
 export interface CreateSessionOptions {
   /** Scopes to ask for. @defaultValue the plugin's `scope` option */
-  scope?: readonly string[]
+  scope?: readonly string[] | undefined
   /** Any JSON value (at most 512 characters of JSON), handed back by `callback()`. */
-  data?: unknown
+  data?: unknown | undefined
   /** @defaultValue the plugin's `prompt` option (`'consent'`) */
-  prompt?: 'consent' | 'none'
+  prompt?: 'consent' | 'none' | undefined
   /** Bot permissions for the `bot` scope. */
-  permissions?: bigint | string | number
+  permissions?: bigint | string | number | undefined
   /** Pre-selects the guild of a bot or webhook install. */
-  guildId?: string
+  guildId?: string | undefined
   /** With `guildId`: the user may not pick another guild. */
-  disableGuildSelect?: boolean
+  disableGuildSelect?: boolean | undefined
   /** 0 installs to a guild, 1 to the user. */
-  integrationType?: 0 | 1
+  integrationType?: 0 | 1 | undefined
   /**
    * Extra query parameters of the authorize URL (at most 20, of at most 2048 characters
    * together); they never override the ones above, nor `response_type`, `client_id` or `redirect_uri`.
    */
-  params?: Record<string, string | number | boolean>
+  params?: Record<string, string | number | boolean> | undefined
   /** Where the callback route sends the user afterwards; only a same-origin relative path of at most 512 characters is kept. */
-  next?: string
+  next?: string | undefined
 }
 
 /** The REST client, as the session uses it. */
 export interface SessionRest {
   request<ResultType = unknown> (route: string, options: {
-    method?: DiscordHttpMethod
+    method?: DiscordHttpMethod | undefined
     query?: DiscordRequestOptions['query']
     body?: unknown
-    signal?: AbortSignal
+    signal?: AbortSignal | undefined
     auth: { type: 'Bearer', token: string } | { type: 'Bot', token: string } | { type: 'None' }
   }): Promise<ResultType>
 }
