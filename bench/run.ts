@@ -26,6 +26,8 @@ interface Active {
   url: string
   headers: Record<string, string>
   cookie: string | null
+  /** Bytes of the sanity check's response body. */
+  bodyBytes: number
 }
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -42,13 +44,14 @@ const outcomes: TargetOutcome[] = []
 const active: Active[] = []
 try {
   for (const target of selected) {
-    const outcome: TargetOutcome = { target, skipped: null, samples: [] }
+    const outcome: TargetOutcome = { target, skipped: null, samples: [], sizes: null }
     outcomes.push(outcome)
     const prepared = await prepare(target)
     if (typeof prepared === 'string') {
       outcome.skipped = prepared
       log(`${target.id}: skipped, ${prepared}`)
     } else {
+      outcome.sizes = { cookie: prepared.cookie === null ? 0 : Buffer.byteLength(prepared.cookie), body: prepared.bodyBytes }
       active.push({ ...prepared, outcome })
       log(`${target.id}: ready at ${prepared.url}`)
     }
@@ -123,7 +126,7 @@ async function prepare (target: Target): Promise<Omit<Active, 'outcome'> | strin
       await anonymous.body?.cancel()
       if (anonymous.status !== 401) throw new Error(`GET ${target.path} without a session answered ${anonymous.status}, not 401`)
     }
-    return { server, url, headers, cookie }
+    return { server, url, headers, cookie, bodyBytes: Buffer.byteLength(body) }
   } catch (err) {
     await server.stop()
     return `failed its sanity check: ${(err as Error).message}`

@@ -15,6 +15,7 @@ import { fetchConnections } from '../lib/resources/fetch-connections.js'
 import { fetchGuilds } from '../lib/resources/fetch-guilds.js'
 import { fetchUser } from '../lib/resources/fetch-user.js'
 import type { ResourceContext, ResourceSession } from '../lib/resources/resource-types.js'
+import type { TokenSet } from '../lib/session/token-set.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) {
@@ -64,6 +65,7 @@ const CONNECTIONS: APIConnection[] = JSON.parse(JSON.stringify([
 ])) as APIConnection[]
 
 function session (userId: string, scopes: string[], counter: { calls: number }): ResourceSession {
+  const token: TokenSet = { accessToken: 'bench', refreshToken: null, tokenType: 'Bearer', expiresAt: Number.MAX_SAFE_INTEGER, scopes }
   return {
     userId,
     scopes,
@@ -73,7 +75,8 @@ function session (userId: string, scopes: string[], counter: { calls: number }):
       if (route === '/users/@me/guilds') return guilds(20) as ResultType
       return CONNECTIONS as ResultType
     },
-    async getAuthorizationToken () { return null }
+    // A usable token: cached fetches check for one before serving the cache.
+    async getAuthorizationToken () { return token }
   }
 }
 

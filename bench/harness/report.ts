@@ -12,6 +12,11 @@ export interface TargetOutcome {
   /** Why the target was not measured, or null when it was. */
   skipped: string | null
   samples: LoadSample[]
+  /**
+   * Bytes of the `Cookie` header each measured request sends and of the response body, from the
+   * sanity check; null when not measured. Both cost throughput on loopback.
+   */
+  sizes: { cookie: number, body: number } | null
 }
 
 /** Everything a run produced. */
@@ -102,7 +107,11 @@ export function renderReport (report: RunReport): string {
   lines.push('- B, D and E obtain their session through a test-only route that stores a fixed user in the session ' +
     '(`session.set`, `request.logIn`, `req.login`): this measures the authorized-request path, not the login. ' +
     'C logs in for real through the fake Discord and then serves `fetchUser()` from its users cache.')
-  lines.push('- Every target answers the same user; C answers the `User` model\'s JSON, the others Discord\'s raw payload.')
+  lines.push('- Every target answers the same user; C answers the `User` model\'s JSON (camelCase, with avatar URLs), the others Discord\'s raw payload.')
+  lines.push('- C does more than B by design, and the "cookie / body bytes" column shows the part that is not code: its session cookie ' +
+    'carries the OAuth2 token set (the default token store is the encrypted cookie; a server-side `tokenStore` keeps only an id there), ' +
+    'so every request sends and decrypts more, and its body is the model\'s JSON. On loopback, where a request costs a few tens of ' +
+    'microseconds, a few hundred bytes each way are worth several percent of throughput. D and E keep only a user id in the session.')
   lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
   lines.push('- Load generator and servers share the machine; on 2 cores each gets about one. Absolute figures vary between machines; the ratios are the result.')
   lines.push('')
@@ -123,10 +132,10 @@ function rps (outcome: TargetOutcome | undefined): number[] {
 }
 
 function targetTable (outcomes: readonly TargetOutcome[]): string[] {
-  const rows = ['| | target | req/s (median) | req/s (min–max) | p99 ms (median) | flags |', '|---|---|---:|---:|---:|---|']
-  for (const { target, skipped, samples } of outcomes) {
+  const rows = ['| | target | req/s (median) | req/s (min–max) | p99 ms (median) | cookie / body bytes | flags |', '|---|---|---:|---:|---:|---:|---|']
+  for (const { target, skipped, samples, sizes } of outcomes) {
     if (skipped !== null) {
-      rows.push(`| ${target.id} | ${target.title} | — | — | — | not measured: ${skipped} |`)
+      rows.push(`| ${target.id} | ${target.title} | — | — | — | — | not measured: ${skipped} |`)
       continue
     }
     const values = samples.map((s) => s.rps)
@@ -134,7 +143,7 @@ function targetTable (outcomes: readonly TargetOutcome[]): string[] {
     const errors = samples.reduce((sum, s) => sum + s.errors, 0)
     const flags = [non2xx > 0 ? `${non2xx} non-2xx` : '', errors > 0 ? `${errors} errors` : ''].filter((f) => f !== '').join(', ')
     rows.push(`| ${target.id} | ${target.title} | ${Math.round(median(values))} | ${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))} | ` +
-      `${median(samples.map((s) => s.p99)).toFixed(1)} | ${flags} |`)
+      `${median(samples.map((s) => s.p99)).toFixed(1)} | ${sizes === null ? '—' : `${sizes.cookie} / ${sizes.body}`} | ${flags} |`)
   }
   return rows
 }
