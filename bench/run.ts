@@ -20,8 +20,7 @@ import { renderReport, type TargetOutcome } from './harness/report.js'
 import { TARGETS, type Target } from './harness/targets.js'
 import { BENCH_USER } from './servers/fixture.js'
 
-interface Active {
-  outcome: TargetOutcome
+interface Prepared {
   server: RunningServer
   url: string
   headers: Record<string, string>
@@ -41,8 +40,11 @@ const selected = TARGETS.filter((target) => config.targets.length === 0 || confi
 if (selected.length === 0) throw new RangeError(`BENCH_TARGETS names no known target (known: ${TARGETS.map((t) => t.id).join(', ')})`)
 
 const outcomes: TargetOutcome[] = []
-const active: Active[] = []
+/** The running server of the current round, stopped by `finally` when the run fails. */
+let current: RunningServer | null = null
 try {
+  // A first start of every target checks it can run and records its cookie and body sizes.
+  const available: TargetOutcome[] = []
   for (const target of selected) {
     const outcome: TargetOutcome = { target, skipped: null, samples: [], sizes: null }
     outcomes.push(outcome)
@@ -50,37 +52,48 @@ try {
     if (typeof prepared === 'string') {
       outcome.skipped = prepared
       log(`${target.id}: skipped, ${prepared}`)
-    } else {
-      outcome.sizes = { cookie: prepared.cookie === null ? 0 : Buffer.byteLength(prepared.cookie), body: prepared.bodyBytes }
-      active.push({ ...prepared, outcome })
-      log(`${target.id}: ready at ${prepared.url}`)
+      continue
     }
+    await prepared.server.stop()
+    outcome.sizes = { cookie: prepared.cookie === null ? 0 : Buffer.byteLength(prepared.cookie), body: prepared.bodyBytes }
+    available.push(outcome)
+    log(`${target.id}: ready`)
   }
 
+  // Every round runs every target in a fresh process: on a small VM one process can run 15 %
+  // faster or slower than the next for its whole life, so a median over processes is fairer
+  // than a median over one process's rounds.
   for (let round = 1; round <= config.rounds; round++) {
-    for (const entry of active) {
+    for (const outcome of available) {
+      const entry = await prepare(outcome.target)
+      if (typeof entry === 'string') throw new Error(`${outcome.target.id} ${entry}`)
+      current = entry.server
       const load = { url: entry.url, headers: entry.headers, connections: config.connections }
       await runLoad({ ...load, duration: config.warmup })
       const sample = await runLoad({ ...load, duration: config.duration })
-      entry.outcome.samples.push(sample)
+      outcome.samples.push(sample)
+      await entry.server.stop()
+      current = null
       const flags = sample.non2xx + sample.errors > 0 ? ` (${sample.non2xx} non-2xx, ${sample.errors} errors)` : ''
-      log(`round ${round}/${config.rounds} ${entry.outcome.target.id}: ${Math.round(sample.rps)} req/s, p99 ${sample.p99} ms${flags}`)
+      log(`round ${round}/${config.rounds} ${outcome.target.id}: ${Math.round(sample.rps)} req/s, p99 ${sample.p99} ms${flags}`)
     }
   }
 
-  const c = active.find((entry) => entry.outcome.target.id === 'C')
-  const cSkipped = outcomes.find((o) => o.target.id === 'C')?.skipped ?? 'target C was not selected'
-  let burst: ColdBurst | string | null = cSkipped
-  let logins: LoginThroughput | string | null = cSkipped
-  if (c !== undefined && c.cookie !== null) {
-    burst = await coldBurst(new URL(c.url).origin, c.cookie).catch((err: Error) => err.message)
+  const cOutcome = outcomes.find((o) => o.target.id === 'C')
+  let burst: ColdBurst | string | null = cOutcome?.skipped ?? 'target C was not selected'
+  let logins: LoginThroughput | string | null = burst
+  if (cOutcome !== undefined && cOutcome.skipped === null) {
+    const c = await prepare(cOutcome.target)
+    if (typeof c === 'string') throw new Error(`C ${c}`)
+    current = c.server
+    const origin = new URL(c.url).origin
+    burst = await coldBurst(origin, c.cookie ?? '').catch((err: Error) => err.message)
     log(`cold burst: ${typeof burst === 'string' ? burst : `${burst.upstreamCalls} upstream call(s)`}`)
-    logins = await loginThroughput(new URL(c.url).origin, c.server.loginPath ?? '/login', config.loginSeconds).catch((err: Error) => err.message)
+    logins = await loginThroughput(origin, c.server.loginPath ?? '/login', config.loginSeconds).catch((err: Error) => err.message)
     log(`login throughput: ${typeof logins === 'string' ? logins : `${logins.perSecond.toFixed(0)}/s`}`)
+    await c.server.stop()
+    current = null
   }
-
-  await Promise.all(active.map(async (entry) => entry.server.stop()))
-  active.length = 0
 
   let micro: MicroResult[] | null = null
   if (config.micro) {
@@ -106,11 +119,11 @@ try {
     log(`wrote ${relative(process.cwd(), config.output)}`)
   }
 } finally {
-  await Promise.all(active.map(async (entry) => entry.server.stop()))
+  await current?.stop()
 }
 
 /** Starts a target, logs in when it has a session, and checks it answers what it should. */
-async function prepare (target: Target): Promise<Omit<Active, 'outcome'> | string> {
+async function prepare (target: Target): Promise<Prepared | string> {
   const server = await startServer(join(benchDir, 'servers', target.server), target.env)
   if (typeof server === 'string') return server
   try {

@@ -58,7 +58,7 @@ describe('User', () => {
   test('toString(), equals() and toJSON() have plain types', () => {
     expect(user.toString()).type.toBe<string>()
     expect(user.equals(guild)).type.toBe<boolean>()
-    expect(user.toJSON()).type.toBe<UserJSON>()
+    expect(user.toJSON()).type.toBe<Readonly<UserJSON>>()
     expect<UserJSON>().type.not.toHaveProperty('accessToken')
   })
 

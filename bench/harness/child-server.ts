@@ -6,6 +6,8 @@ import type { ChildMessage } from '../servers/child.js'
 export interface RunningServer {
   origin: string
   loginPath: string | null
+  /** Of the child process, to read its CPU time (`/proc/<pid>/stat`) when profiling by hand. */
+  pid: number
   stop (): Promise<void>
 }
 
@@ -17,7 +19,8 @@ const START_TIMEOUT_MS = 30_000
  */
 export async function startServer (file: string, env: Record<string, string> = {}): Promise<RunningServer | string> {
   const child = fork(file, [], {
-    execArgv: ['--import', 'tsx', '--conditions=fastify-discord-source'],
+    // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the servers, not the load generator.
+    execArgv: ['--import', 'tsx', '--conditions=fastify-discord-source', ...nodeArgs(process.env.BENCH_NODE_ARGS)],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
@@ -39,7 +42,11 @@ export async function startServer (file: string, env: Record<string, string> = {
     await stop(child)
     return message.reason
   }
-  return { origin: `http://127.0.0.1:${message.port}`, loginPath: message.loginPath, stop: async () => stop(child) }
+  return { origin: `http://127.0.0.1:${message.port}`, loginPath: message.loginPath, pid: child.pid ?? -1, stop: async () => stop(child) }
+}
+
+function nodeArgs (raw: string | undefined): string[] {
+  return (raw ?? '').split(' ').filter((arg) => arg !== '')
 }
 
 async function stop (child: ChildProcess): Promise<void> {

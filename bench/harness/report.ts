@@ -44,7 +44,8 @@ export function renderReport (report: RunReport): string {
   lines.push(`Run on ${report.date.toISOString()} with \`${report.command}\`, ${Math.round(report.elapsedSeconds)} s in all.`, '')
   lines.push(`${config.rounds} interleaved round(s) of every target (${order(report.outcomes)}), each run ${config.warmup} s of discarded warm-up then ` +
     `${config.duration} s measured with autocannon (${config.connections} connections, no pipelining) from the parent process; ` +
-    'each server runs in its own child process on loopback. Figures are medians over the rounds; ratios are ratios of medians.', '')
+    'each server runs in its own child process on loopback, started afresh (and logged in again) for every round. ' +
+    'Figures are medians over the rounds, so over as many server processes; ratios are ratios of medians.', '')
 
   lines.push('## Machine', '')
   lines.push('| | |', '|---|---|')
@@ -108,10 +109,10 @@ export function renderReport (report: RunReport): string {
     '(`session.set`, `request.logIn`, `req.login`): this measures the authorized-request path, not the login. ' +
     'C logs in for real through the fake Discord and then serves `fetchUser()` from its users cache.')
   lines.push('- Every target answers the same user; C answers the `User` model\'s JSON (camelCase, with avatar URLs), the others Discord\'s raw payload.')
-  lines.push('- C does more than B by design, and the "cookie / body bytes" column shows the part that is not code: its session cookie ' +
-    'carries the OAuth2 token set (the default token store is the encrypted cookie; a server-side `tokenStore` keeps only an id there), ' +
-    'so every request sends and decrypts more, and its body is the model\'s JSON. On loopback, where a request costs a few tens of ' +
-    'microseconds, a few hundred bytes each way are worth several percent of throughput. D and E keep only a user id in the session.')
+  lines.push('- C does more than B by design. Its cookie carries the OAuth2 token set (the default token store is the encrypted ' +
+    'cookie; a server-side `tokenStore` keeps only an id there), which every request decrypts and parses; the guard builds ' +
+    '`request.discord` and checks the token is usable; the handler builds a `User` model, and the body is the model\'s JSON ' +
+    '(camelCase, with avatar URLs). The "cookie / body bytes" column shows the sizes. D and E keep only a user id in the session.')
   lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
   lines.push('- Load generator and servers share the machine; on 2 cores each gets about one. Absolute figures vary between machines; the ratios are the result.')
   lines.push('')

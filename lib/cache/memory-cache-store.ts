@@ -59,6 +59,11 @@ export class MemoryCacheStore implements CacheStore {
     return this.#lru.get(key)
   }
 
+  /** {@link get} without the promise, for callers that can use a hit synchronously. */
+  getNow (key: string): unknown {
+    return this.#lru.get(key)
+  }
+
   async set (key: string, value: unknown, ttl?: number): Promise<void> {
     if (value === undefined || value === null) {
       this.#lru.delete(key)

@@ -53,6 +53,18 @@ export class UsersCache {
     return await this.store.get(cacheKey(userId, kind))
   }
 
+  /**
+   * The cached payload without a promise, when the store can answer at once (the default
+   * {@link MemoryCacheStore}) and no load of this entry is under way; `undefined` otherwise: a
+   * miss, a load in flight (whose result {@link load} would wait for), or a store that needs I/O.
+   */
+  getNow (userId: string, kind: UserCacheKind): unknown {
+    const store = this.store
+    if (!(store instanceof MemoryCacheStore)) return undefined
+    const key = cacheKey(userId, kind)
+    return this.#flights.has(key) ? undefined : store.getNow(key)
+  }
+
   async set (userId: string, kind: UserCacheKind, value: unknown): Promise<void> {
     await this.store.set(cacheKey(userId, kind), value, this.ttl)
   }

@@ -5,6 +5,7 @@ import { ConfigurationError } from '../errors/configuration-error.js'
 import { MissingScope } from '../errors/missing-scope.js'
 import { Unauthorized } from '../errors/unauthorized.js'
 import { MAX_NEXT_LENGTH } from '../session/session-data.js'
+import { kTokenAtHand } from '../session/token-at-hand.js'
 import { prefersHtml } from './prefers-html.js'
 
 // Any server type, so the guard fits HTTP/2 and HTTPS apps and routes with typed generics too.
@@ -64,6 +65,8 @@ interface GuardedSession {
   readonly scopes: readonly string[]
   createSession (options: { scope: string[], next?: string }): Promise<string>
   getAuthorizationToken (): Promise<unknown>
+  /** Present on the plugin's sessions: see {@link kTokenAtHand}. */
+  [kTokenAtHand]? (): unknown
 }
 
 /**
@@ -79,8 +82,9 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
 
   async function guard (request: AnyRequest, reply: AnyReply, scopes: readonly string[]): Promise<void> {
     const session = sessionOf(request)
-    // The authorized path runs on every guarded request: it reads no header and builds no URL.
-    if (session.authorized && await hasUsableToken(session)) {
+    // The authorized path runs on every guarded request: it reads no header, builds no URL, and
+    // with a token at hand in the cookie it awaits nothing.
+    if (session[kTokenAtHand]?.() !== undefined || (session.authorized && await hasUsableToken(session))) {
       // `scopes` copies the granted list out of the session: read it only when a scope is required.
       if (scopes.length === 0) return
       const granted = session.scopes
@@ -96,15 +100,31 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
     await reply.redirect(next === undefined ? loginPath : `${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}`, 302)
   }
 
-  const bare: AuthorizationGuard = async (request, reply) => guard(request, reply, NO_SCOPES)
+  /**
+   * Fastify calls a preHandler with a third argument, `done`; given one, the guard answers
+   * through it, and an authorized session with its token at hand passes without a promise or a
+   * microtask. Called by hand with two arguments, it returns a promise.
+   */
+  function hookOrPromise (request: AnyRequest, reply: AnyReply, done: unknown, scopes: readonly string[]): Promise<void> | undefined {
+    if (typeof done !== 'function') return guard(request, reply, scopes)
+    const next = done as (err?: Error) => void
+    if (scopes.length === 0 && (request as unknown as { discord?: GuardedSession | null }).discord?.[kTokenAtHand]?.() !== undefined) {
+      next()
+      return undefined
+    }
+    guard(request, reply, scopes).then(() => { next() }, next)
+    return undefined
+  }
+
+  const bare = ((request: AnyRequest, reply: AnyReply, done?: unknown) => hookOrPromise(request, reply, done, NO_SCOPES)) as AuthorizationGuard
 
   function requireAuthorization (request: AnyRequest, reply: AnyReply): Promise<void>
   function requireAuthorization (options: RequireAuthorizationOptions): AuthorizationGuard
-  function requireAuthorization (first: AnyRequest | RequireAuthorizationOptions, reply?: AnyReply): Promise<void> | AuthorizationGuard {
-    if (isReply(reply)) return guard(first as AnyRequest, reply, NO_SCOPES)
+  function requireAuthorization (first: AnyRequest | RequireAuthorizationOptions, reply?: AnyReply, done?: unknown): Promise<void> | AuthorizationGuard | undefined {
+    if (isReply(reply)) return hookOrPromise(first as AnyRequest, reply, done, NO_SCOPES)
     const scopes = readScopes(first)
     if (scopes.length === 0) return bare
-    return async (request: AnyRequest, reply: AnyReply): Promise<void> => guard(request, reply, scopes)
+    return ((request: AnyRequest, reply: AnyReply, done?: unknown) => hookOrPromise(request, reply, done, scopes)) as AuthorizationGuard
   }
 
   return requireAuthorization

@@ -57,6 +57,9 @@ export interface UserJSON {
   publicFlags: UserFlags | null
 }
 
+/** {@link User.toJSON} results by payload. Payloads are never changed once received (see the constructor). */
+const jsonForms = new WeakMap<APIUser, { cdnBaseUrl: string, json: Readonly<UserJSON> }>()
+
 /**
  * A Discord user (Quart-Discord's `User`), from `GET /users/@me`.
  *
@@ -69,6 +72,7 @@ export class User {
   readonly #related: UserRelated
   #guilds: Map<string, Guild> | undefined
 
+  /** @param data - Discord's payload, kept as given (not copied): it must not be changed afterwards */
   constructor (data: APIUser, context: UserContext, related: UserRelated = {}) {
     this.#data = data
     this.#context = context
@@ -195,7 +199,20 @@ export class User {
     return other instanceof User && other.id === this.id
   }
 
-  toJSON (): UserJSON {
+  /**
+   * The plain form, computed once per payload and CDN: a cached profile is shared by every
+   * request of its user, and a guarded page serializes it on each of them. The result is frozen.
+   */
+  toJSON (): Readonly<UserJSON> {
+    const cdnBaseUrl = this.#context.cdnBaseUrl
+    const memo = jsonForms.get(this.#data)
+    if (memo !== undefined && memo.cdnBaseUrl === cdnBaseUrl) return memo.json
+    const json = Object.freeze(this.#plain())
+    jsonForms.set(this.#data, { cdnBaseUrl, json })
+    return json
+  }
+
+  #plain (): UserJSON {
     return {
       id: this.id,
       username: this.username,

@@ -7,6 +7,7 @@ import type { AddToGuildOptions, UserContext, UserRelated } from '../models/user
 import { addUserToGuild } from './add-user-to-guild.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
+import { kTokenAtHand } from '../session/token-at-hand.js'
 import { kRememberUserId, type FetchOptions, type ResourceContext, type ResourceSession } from './resource-types.js'
 
 const IDENTIFY = ['identify'] as const
@@ -26,7 +27,51 @@ const FRESH_WITH_EMAIL: UsersCacheLoadOptions = { refresh: true, accept: hasEmai
  *
  * @throws MissingScope without `identify` (no call to Discord), Unauthorized (also on a cache hit), RateLimited, HttpException
  */
-export async function fetchUser (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions = {}): Promise<User> {
+export function fetchUser (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions | null = {}): Promise<User> {
+  const options = opts ?? {}
+  if (options.cache !== false) {
+    let user: User | undefined
+    try {
+      user = cachedUserAtHand(session, ctx)
+    } catch (err) {
+      // Not async, yet it must fail like one: a rejection, never a throw (e.g. no `request.session`).
+      return Promise.reject(err)
+    }
+    if (user !== undefined) return Promise.resolve(user)
+  }
+  return loadUser(session, ctx, options)
+}
+
+/**
+ * The hot path of {@link fetchUser}, without a single await: the token is at hand (see
+ * `kTokenAtHand`) and the memory store holds everything the session may see. `undefined` sends
+ * the call down the asynchronous path, which decides every other case (and throws).
+ */
+function cachedUserAtHand (session: ResourceSession, ctx: ResourceContext): User | undefined {
+  if (session[kTokenAtHand]?.() === undefined) return undefined
+  const userId = session.userId
+  if (userId === null) return undefined
+  const scopes = session.scopes
+  if (!scopes.includes('identify')) return undefined
+  const data = ctx.cache.getNow(userId, 'user') as APIUser | undefined
+  if (data === undefined) return undefined
+  const withEmail = scopes.includes('email')
+  if (withEmail && !hasEmail(data)) return undefined
+  let rel = NOTHING_RELATED
+  if (seesRelated(scopes)) {
+    const guilds = scopes.includes('guilds') ? ctx.cache.getNow(userId, 'guilds') : null
+    const connections = scopes.includes('connections') ? ctx.cache.getNow(userId, 'connections') : null
+    // Not cached, or not answerable at once: the asynchronous path reads the store itself.
+    if (guilds === undefined || connections === undefined) return undefined
+    rel = {
+      guilds: Array.isArray(guilds) ? guilds as RESTAPIPartialCurrentUserGuild[] : undefined,
+      connections: Array.isArray(connections) ? connections as APIConnection[] : undefined
+    }
+  }
+  return buildUser(session, ctx, withEmail ? data : withoutEmail(data), rel)
+}
+
+async function loadUser (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions): Promise<User> {
   // Read once: every read of `scopes` copies the granted list out of the session.
   const scopes = session.scopes
   requireScopes(scopes, IDENTIFY, 'fetchUser()')
@@ -123,8 +168,16 @@ async function related (scopes: readonly string[], ctx: ResourceContext, userId:
   }
 }
 
+/** Copies made by {@link withoutEmail}, by cached payload: one per payload, so its model JSON is memoised too. */
+const withoutEmailCopies = new WeakMap<APIUser, APIUser>()
+
 function withoutEmail (data: APIUser): APIUser {
   if (!('email' in data) && !('verified' in data)) return data
-  const { email: _email, verified: _verified, ...rest } = data
-  return rest
+  let copy = withoutEmailCopies.get(data)
+  if (copy === undefined) {
+    const { email: _email, verified: _verified, ...rest } = data
+    copy = rest
+    withoutEmailCopies.set(data, copy)
+  }
+  return copy
 }

@@ -1,4 +1,5 @@
 import type { UsersCache } from '../cache/users-cache.js'
+import type { kTokenAtHand } from '../session/token-at-hand.js'
 import type { TokenSet } from '../session/token-set.js'
 
 /** HTTP methods the REST helpers accept. */
@@ -30,6 +31,8 @@ export interface ResourceSession {
   getAuthorizationToken (): Promise<TokenSet | null>
   /** See {@link kRememberUserId}; a session that cannot keep it omits it. */
   [kRememberUserId]? (userId: string): void
+  /** See `kTokenAtHand`; without it every fetch takes the asynchronous path. */
+  [kTokenAtHand]? (): TokenSet | undefined
 }
 
 /** What the resources need from the app, built once by the plugin at registration. */

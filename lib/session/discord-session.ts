@@ -18,6 +18,8 @@ import { safeNext } from '../oauth/safe-next.js'
 import type { ResolvedOptions } from '../options.js'
 import { kRememberUserId } from '../resources/resource-types.js'
 import type { RefreshCoordinator } from './refresh-coordinator.js'
+import { decodeSessionData, encodeSessionData } from './session-codec.js'
+import { kTokenAtHand } from './token-at-hand.js'
 import {
   MAX_DATA_LENGTH, MAX_NEXT_LENGTH, MAX_PENDING, PENDING_BUDGET, REFRESH_MARGIN, SESSION_KEY, STATE_TTL,
   type DiscordSessionData, type PendingLogin
@@ -122,6 +124,8 @@ interface SecureSession {
   regenerate (ignoreFields?: string[]): void
 }
 
+const NOTHING_READ = Symbol('nothing read')
+
 /**
  * `request.discord`: the Discord OAuth2 session of one request (Quart-Discord's
  * `DiscordOAuth2Session`). Created on first access; holds nothing but its request.
@@ -137,6 +141,9 @@ export class DiscordSession {
    */
   #get: SecureSession['get'] | undefined
   #getOf: SecureSession | undefined
+  /** The stored value last read or written, and what it decodes to. */
+  #stored: unknown = NOTHING_READ
+  #decoded: DiscordSessionData = {}
 
   constructor (request: FastifyRequest, ctx: SessionContext) {
     this.#request = request
@@ -460,6 +467,19 @@ export class DiscordSession {
     }
   }
 
+  /** See {@link kTokenAtHand}. */
+  [kTokenAtHand] (): TokenSet | undefined {
+    let tokens = this.#tokens
+    if (tokens === undefined) {
+      // A token store is read asynchronously: only the cookie's own set is at hand.
+      if (this.#ctx.options.tokenStore !== null) return undefined
+      tokens = this.#read().tokens ?? null
+      this.#tokens = tokens
+    }
+    if (tokens === null || tokens.expiresAt - this.#ctx.options.now() <= REFRESH_MARGIN) return undefined
+    return tokens
+  }
+
   async #readTokens (): Promise<TokenSet | null> {
     if (this.#tokens !== undefined) return this.#tokens
     const data = this.#read()
@@ -512,11 +532,19 @@ export class DiscordSession {
       this.#get = session.get
     }
     const value = (this.#get as SecureSession['get']).call(session, SESSION_KEY)
-    return typeof value === 'object' && value !== null ? value as DiscordSessionData : {}
+    // Decoded once per stored value: whoever replaces it (we, or the app's regenerate()) makes a new one.
+    if (value !== this.#stored) {
+      this.#stored = value
+      this.#decoded = decodeSessionData(value)
+    }
+    return this.#decoded
   }
 
   #write (data: DiscordSessionData): void {
-    this.#session().set(SESSION_KEY, data)
+    const stored = encodeSessionData(data)
+    this.#session().set(SESSION_KEY, stored)
+    this.#stored = stored
+    this.#decoded = data
   }
 
   /** Logs a failure by its kind only: messages of our errors hold no secrets, others might. */

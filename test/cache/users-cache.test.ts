@@ -211,3 +211,124 @@ t.test('createUsersCache refuses a bad max or ttl', async (t) => {
   t.throws(() => createUsersCache({ ttl: 0 }), RangeError)
   t.throws(() => createUsersCache({ ttl: 1.5 }), { name: 'RangeError', message: /cache\.ttl/ })
 })
+
+t.test('getNow returns the cached payload synchronously from the default memory store', async (t) => {
+  const cache = createUsersCache({ max: 10, ttl: 60_000 })
+  const profile = { id: '1' }
+  const guilds = [{ id: 'g' }]
+  t.equal(cache.getNow('1', 'user'), undefined, 'a miss')
+  await cache.set('1', 'user', profile)
+  await cache.set('1', 'guilds', guilds)
+  const now = cache.getNow('1', 'user')
+  t.notOk(now instanceof Promise)
+  t.equal(now, profile, 'the cached object itself')
+  t.equal(cache.getNow('1', 'guilds'), guilds)
+  t.equal(cache.getNow('1', 'connections'), undefined, 'another kind misses')
+  t.equal(cache.getNow('2', 'user'), undefined, 'another user misses')
+  await cache.invalidate('1')
+  t.equal(cache.getNow('1', 'user'), undefined, 'invalidated')
+  t.equal(cache.getNow('1', 'guilds'), undefined)
+})
+
+t.test('getNow follows the cache ttl', async (t) => {
+  const { cache, clock } = newCache(500)
+  await cache.set('1', 'user', { id: '1' })
+  clock.now = 499
+  t.same(cache.getNow('1', 'user'), { id: '1' })
+  clock.now = 501
+  t.equal(cache.getNow('1', 'user'), undefined)
+})
+
+t.test('getNow is undefined while a first load of the key is in flight, then gives its result', async (t) => {
+  const { cache } = newCache()
+  const gate = deferred<object>()
+  const loading = cache.load('1', 'user', async () => await gate.promise)
+  t.equal(cache.getNow('1', 'user'), undefined)
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(cache.getNow('1', 'user'), undefined, 'still loading')
+  const value = { id: '1', v: 'loaded' }
+  gate.resolve(value)
+  t.equal(await loading, value)
+  t.equal(cache.getNow('1', 'user'), value, 'cached once the load settled')
+})
+
+t.test('getNow is undefined during a refresh although the store still holds the old value', async (t) => {
+  const { cache } = newCache()
+  const old = { v: 'old' }
+  await cache.set('1', 'user', old)
+  await cache.set('1', 'guilds', ['kept'])
+  const gate = deferred<object>()
+  const refreshing = cache.load('1', 'user', async () => await gate.promise, { refresh: true })
+  t.equal(await cache.get('1', 'user'), old, 'the store still has it')
+  t.equal(cache.getNow('1', 'user'), undefined, 'but getNow leaves it to load(), which waits for the flight')
+  t.same(cache.getNow('1', 'guilds'), ['kept'], 'other kinds of the user are not affected')
+  const fresh = { v: 'fresh' }
+  gate.resolve(fresh)
+  t.equal(await refreshing, fresh)
+  t.equal(cache.getNow('1', 'user'), fresh)
+})
+
+t.test('getNow is undefined while a load that refused the cached value is in flight', async (t) => {
+  const { cache } = newCache()
+  await cache.set('1', 'user', { id: '1' })
+  const gate = deferred<object>()
+  const accept = (value: unknown): boolean => typeof value === 'object' && value !== null && 'email' in value
+  const loading = cache.load('1', 'user', async () => await gate.promise, { accept })
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(cache.getNow('1', 'user'), undefined)
+  gate.resolve({ id: '1', email: 'e' })
+  await loading
+  t.same(cache.getNow('1', 'user'), { id: '1', email: 'e' })
+})
+
+t.test('after a failed load getNow gives the stored value again', async (t) => {
+  const { cache } = newCache()
+  const old = { v: 'old' }
+  await cache.set('1', 'user', old)
+  const gate = deferred<object>()
+  const refreshing = cache.load('1', 'user', async () => await gate.promise, { refresh: true })
+  t.equal(cache.getNow('1', 'user'), undefined)
+  gate.reject(new Error('down'))
+  await t.rejects(refreshing, { message: 'down' })
+  t.equal(cache.getNow('1', 'user'), old)
+})
+
+t.test('after an invalidate during a load getNow misses, and the load does not fill it', async (t) => {
+  const { cache } = newCache()
+  await cache.set('1', 'user', { v: 'old' })
+  const gate = deferred<object>()
+  const refreshing = cache.load('1', 'user', async () => await gate.promise, { refresh: true })
+  await cache.invalidate('1')
+  t.equal(cache.getNow('1', 'user'), undefined)
+  gate.resolve({ v: 'stale' })
+  await refreshing
+  t.equal(cache.getNow('1', 'user'), undefined)
+})
+
+t.test('getNow is always undefined with a store of the app\'s own, which it does not call', async (t) => {
+  const calls: string[] = []
+  const entries = new Map<string, unknown>()
+  const store: CacheStore = {
+    async get (key) { calls.push(`get ${key}`); return entries.get(key) },
+    async set (key, value) { entries.set(key, value) },
+    async delete (key) { entries.delete(key) },
+    async deleteUser () { entries.clear() }
+  }
+  const cache = createUsersCache({ store, ttl: 1000 })
+  await cache.set('1', 'user', { id: '1' })
+  t.equal(cache.getNow('1', 'user'), undefined, 'the app store needs a promise')
+  t.equal(cache.getNow('2', 'user'), undefined)
+  t.same(calls, [], 'the store was not asked')
+  t.same(await cache.get('1', 'user'), { id: '1' }, 'the async read finds it')
+  // A store that happens to have a getNow of its own is not a MemoryCacheStore either.
+  const lookalike = Object.assign(Object.create(null) as object, store, { getNow: () => ({ id: 'lookalike' }) }) as CacheStore
+  t.equal(new UsersCache({ store: lookalike, ttl: 1000 }).getNow('1', 'user'), undefined)
+})
+
+t.test('getNow uses a MemoryCacheStore given explicitly, and reads the key cacheKey names', async (t) => {
+  const store = new MemoryCacheStore({ max: 10, ttl: 60_000 })
+  const cache = createUsersCache({ store })
+  await store.set(cacheKey('7', 'connections'), ['c'])
+  t.same(cache.getNow('7', 'connections'), ['c'])
+  t.equal(cache.getNow('7', 'user'), undefined)
+})

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { MemoryTokenStore, type TokenSet } from 'fastify-discord'
 import { build, MapTokenStore } from '../../examples/server-side-tokens.js'
-import { injectWithJar, login, type TestApp } from '../helpers/build-app.js'
+import { injectWithJar, login, readSession, type TestApp } from '../helpers/build-app.js'
 import { asTestApp, sessionKey, startFake } from './helpers/example-app.js'
 
 /** Everything the session cookie holds, decrypted. */
@@ -20,13 +20,13 @@ t.test('after login the cookie holds only an opaque id; the tokens are in the st
   await login(testApp)
   t.equal(store.size, 1)
   const contents = JSON.stringify(cookieContents(testApp))
-  const tokenId = /"tokenId":"([\w-]+)"/.exec(contents)?.[1]
+  const tokenId = readSession(testApp).tokenId
   t.ok(tokenId, 'the session names its token set')
   const tokens = await store.get(String(tokenId))
   t.ok(tokens?.accessToken, 'the store holds the token set under that id')
   t.notMatch(contents, String(tokens?.accessToken), 'no access token in the cookie')
   t.notMatch(contents, String(tokens?.refreshToken), 'no refresh token in the cookie')
-  t.notMatch(contents, 'accessToken')
+  t.notMatch(contents, /"a":/, 'no token set in the cookie')
 
   const home = await injectWithJar(testApp, { url: '/' })
   t.match(home.body, 'Hello Nelly')
@@ -78,5 +78,5 @@ t.test('the example works with the shipped MemoryTokenStore and with its own def
   const withDefault = await asTestApp(t, fake, await build({ discord: { ...fake.pluginOptions, session: sessionKey() } }))
   await login(withDefault)
   t.match((await injectWithJar(withDefault, { url: '/' })).body, 'Hello Nelly')
-  t.match(JSON.stringify(cookieContents(withDefault)), /"tokenId":/)
+  t.ok(readSession(withDefault).tokenId, 'the example\'s own default store keeps only an id in the cookie')
 })

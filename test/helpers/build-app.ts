@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type LightMyRequestResponse } from 'fastify'
 import fastifyDiscord from '../../lib/plugin.js'
 import type { DiscordPluginOptions } from '../../lib/options.js'
+import { decodeSessionData } from '../../lib/session/session-codec.js'
 import { SESSION_KEY, type DiscordSessionData } from '../../lib/session/session-data.js'
 import { createFakeDiscord } from '../../lib/testing/index.js'
 import type { FakeDiscord, FakeDiscordOptions } from '../../lib/testing/index.js'
@@ -115,5 +116,5 @@ export async function login (testApp: TestApp, query = ''): Promise<LightMyReque
 export function readSession (testApp: TestApp, cookie = testApp.jar.get('session')): DiscordSessionData {
   if (cookie === undefined) return {}
   const session = testApp.app.decodeSecureSession(decodeURIComponent(cookie))
-  return (session?.get(SESSION_KEY) as DiscordSessionData | undefined) ?? {}
+  return decodeSessionData(session?.get(SESSION_KEY))
 }

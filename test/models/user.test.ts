@@ -164,3 +164,52 @@ t.test('a Bot is a user whose addToGuild always rejects', async (t) => {
   t.equal(bot.toJSON().bot, true)
   await t.rejects(bot.addToGuild(), TypeError)
 })
+
+t.test('toJSON is computed once per payload and CDN, and frozen', async (t) => {
+  const payload = migratedUser()
+  const first = new User(payload, ctx).toJSON()
+  t.ok(Object.isFrozen(first))
+  t.equal(first.avatarUrl, `${CDN}/avatars/80351110224678912/a_8342729096ea3675442027381ff50dfe.gif`)
+  const user = new User(payload, { cdnBaseUrl: CDN }, { guilds: [guild()] })
+  t.equal(user.toJSON(), first, 'another User over the same payload object gives the identical object')
+  t.equal(user.toJSON(), first, 'and so does a second call')
+  t.equal(JSON.stringify(user), JSON.stringify(first))
+  t.throws(() => { (first as { email: string | null }).email = 'changed@example.com' }, TypeError, 'it cannot be changed')
+  t.equal(new User(payload, ctx).toJSON().email, 'nelly@example.com')
+})
+
+t.test('toJSON of an equal but distinct payload is its own object', async (t) => {
+  const a = new User(migratedUser(), ctx).toJSON()
+  const b = new User(migratedUser(), ctx).toJSON()
+  t.not(a, b)
+  t.same(a, b)
+  const renamed = new User(migratedUser({ username: 'renamed' }), ctx).toJSON()
+  t.equal(renamed.username, 'renamed', 'no stale form from an earlier payload')
+})
+
+t.test('toJSON with another CDN base URL is another object with that CDN', async (t) => {
+  const payload = migratedUser()
+  const other = 'https://cdn.other.test'
+  const first = new User(payload, ctx).toJSON()
+  const second = new User(payload, { cdnBaseUrl: other }).toJSON()
+  t.not(second, first)
+  t.ok(Object.isFrozen(second))
+  t.equal(second.avatarUrl, `${other}/avatars/80351110224678912/a_8342729096ea3675442027381ff50dfe.gif`)
+  t.equal(second.bannerUrl, `${other}/banners/80351110224678912/a_06c16474723fe537c283b8efa61a30c8.gif`)
+  t.equal(second.defaultAvatarUrl, `${other}/embed/avatars/5.png`)
+  t.equal(first.avatarUrl, `${CDN}/avatars/80351110224678912/a_8342729096ea3675442027381ff50dfe.gif`, 'the first form is unchanged')
+  const again = new User(payload, ctx).toJSON()
+  t.equal(again.avatarUrl, first.avatarUrl, 'back on the first CDN, its URLs again')
+  t.same(again, first)
+  t.equal(new User(payload, ctx).toJSON(), again, 'memoised again for that CDN')
+})
+
+t.test('toJSON of a user without an avatar or banner is memoised too', async (t) => {
+  const payload = legacyUser()
+  const json = new User(payload, ctx).toJSON()
+  t.equal(json.avatarUrl, `${CDN}/embed/avatars/2.png`)
+  t.equal(json.bannerUrl, null)
+  t.equal(json.email, null)
+  t.equal(new User(payload, ctx).toJSON(), json)
+  t.ok(Object.isFrozen(json))
+})

@@ -5,6 +5,8 @@ import { User } from '../../lib/models/user.js'
 import { fetchConnections } from '../../lib/resources/fetch-connections.js'
 import { fetchGuilds } from '../../lib/resources/fetch-guilds.js'
 import { fetchUser, getCachedUser } from '../../lib/resources/fetch-user.js'
+import { kTokenAtHand } from '../../lib/session/token-at-hand.js'
+import type { TokenSet } from '../../lib/session/token-set.js'
 import { connection, guild, legacyUser, migratedUser, publicProfile } from '../models/helpers/payloads.js'
 import { stubContext, stubSession } from './helpers/stubs.js'
 import type { StubHandler } from './helpers/stubs.js'
@@ -202,4 +204,62 @@ t.test('upstream errors reach the caller and nothing is cached', async (t) => {
   const failing = stubSession({ userId: '1', scopes: ['identify'], handler: () => { throw new Error('boom') } })
   await t.rejects(fetchUser(failing.session, ctx), { message: 'boom' })
   t.equal(await ctx.cache.get('1', 'user'), undefined)
+})
+
+t.test('getCachedUser passes on a token failure that is not Unauthorized (Discord down during a due refresh)', async (t) => {
+  const { ctx } = stubContext()
+  const { session, calls } = sessionFor(MIGRATED, ['identify'])
+  await fetchUser(session, ctx)
+  const down = Object.assign(new Error('token endpoint down'), { statusCode: 502 })
+  const failing = { ...session, request: session.request, async getAuthorizationToken (): Promise<never> { throw down } }
+  await t.rejects(getCachedUser(failing, ctx), down)
+  t.equal(calls.length, 1, 'no other call')
+  t.equal((await getCachedUser(session, ctx))?.id, MIGRATED.id, 'the entry is still there')
+})
+
+/** A stub session with the token at hand (as a cookie session not due for a refresh), counting token checks. */
+function atHand (user: typeof MIGRATED, scopes: string[]): ReturnType<typeof stubSession> & { tokenChecks: () => number } {
+  const stub = sessionFor(user, scopes)
+  const token: TokenSet = { accessToken: 'at-hand', refreshToken: 'r', tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000, scopes }
+  let checks = 0
+  const getToken = stub.session.getAuthorizationToken.bind(stub.session)
+  Object.assign(stub.session, {
+    [kTokenAtHand]: () => token,
+    async getAuthorizationToken () { checks++; return await getToken() }
+  })
+  return { ...stub, tokenChecks: () => checks }
+}
+
+t.test('with the token at hand, a cached profile is served without a token check or a call', async (t) => {
+  const { ctx } = stubContext()
+  const { session, calls, tokenChecks } = atHand(MIGRATED, ['identify'])
+  const first = await fetchUser(session, ctx)
+  t.equal(calls.length, 1, 'a miss goes upstream')
+  t.equal(tokenChecks(), 1, 'through the asynchronous path')
+  const second = await fetchUser(session, ctx)
+  t.equal(second.id, MIGRATED.id)
+  t.same(second.toJSON(), first.toJSON())
+  t.equal(second.toJSON(), first.toJSON(), 'the same memoised JSON')
+  t.equal(calls.length, 1)
+  t.equal(tokenChecks(), 1, 'the hit did not check the token again')
+  t.equal(second.email, null, 'no email scope')
+})
+
+t.test('with the token at hand but without identify, fetchUser still throws MissingScope', async (t) => {
+  const { ctx } = stubContext()
+  await ctx.cache.set(MIGRATED.id, 'user', { ...MIGRATED })
+  const { session, calls } = atHand(MIGRATED, ['guilds'])
+  await t.rejects(fetchUser(session, ctx), MissingScope)
+  t.equal(calls.length, 0)
+})
+
+t.test('with the token at hand, a profile evicted from the cache is fetched again', async (t) => {
+  const { ctx } = stubContext()
+  const { session, calls } = atHand(MIGRATED, ['identify', 'email'])
+  t.equal((await fetchUser(session, ctx)).email, 'nelly@example.com')
+  await ctx.cache.invalidate(MIGRATED.id)
+  t.equal((await fetchUser(session, ctx)).email, 'nelly@example.com')
+  t.equal(calls.length, 2)
+  t.equal((await fetchUser(session, ctx)).email, 'nelly@example.com')
+  t.equal(calls.length, 2, 'then cached again')
 })
