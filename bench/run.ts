@@ -11,6 +11,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer, type RunningServer } from './harness/child-server.js'
 import { readConfig } from './harness/config.js'
+import { pinLoadGenerator, pinServer } from './harness/cpu-pinning.js'
 import { describeEnvironment } from './harness/environment.js'
 import { coldBurst, loginThroughput, type ColdBurst, type LoginThroughput } from './harness/extras.js'
 import { login } from './harness/follow.js'
@@ -35,6 +36,7 @@ const config = readConfig(process.env, join(benchDir, 'RESULTS.md'))
 const started = performance.now()
 const date = new Date()
 const loadAtStart = loadavg()
+const pinning = pinLoadGenerator(process.env)
 
 const selected = TARGETS.filter((target) => config.targets.length === 0 || config.targets.includes(target.id))
 if (selected.length === 0) throw new RangeError(`BENCH_TARGETS names no known target (known: ${TARGETS.map((t) => t.id).join(', ')})`)
@@ -111,7 +113,8 @@ try {
     login: logins,
     micro,
     elapsedSeconds: (performance.now() - started) / 1000,
-    loadAverage: { start: loadAtStart, end: loadavg() }
+    loadAverage: { start: loadAtStart, end: loadavg() },
+    pinning: pinning.why
   })
   process.stdout.write(`\n${markdown}\n`)
   if (config.output !== null) {
@@ -127,6 +130,7 @@ async function prepare (target: Target): Promise<Prepared | string> {
   const server = await startServer(join(benchDir, 'servers', target.server), target.env)
   if (typeof server === 'string') return server
   try {
+    pinServer(server.pid, pinning.server)
     const url = new URL(target.path, server.origin).href
     const cookie = server.loginPath === null ? null : await login(server.origin, server.loginPath)
     const headers: Record<string, string> = { accept: 'application/json', ...(cookie === null ? {} : { cookie }) }

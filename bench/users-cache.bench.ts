@@ -15,6 +15,7 @@ import { fetchConnections } from '../lib/resources/fetch-connections.js'
 import { fetchGuilds } from '../lib/resources/fetch-guilds.js'
 import { fetchUser } from '../lib/resources/fetch-user.js'
 import type { ResourceContext, ResourceSession } from '../lib/resources/resource-types.js'
+import { kTokenAtHand } from '../lib/session/token-at-hand.js'
 import type { TokenSet } from '../lib/session/token-set.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
@@ -64,9 +65,11 @@ const CONNECTIONS: APIConnection[] = JSON.parse(JSON.stringify([
   { id: '7788', name: 'tw', type: 'twitch', verified: true, friend_sync: false, show_activity: true, two_way_link: false, visibility: 0 }
 ])) as APIConnection[]
 
-function session (userId: string, scopes: string[], counter: { calls: number }): ResourceSession {
+/** `atHand`: the token is in the cookie, as by default (the synchronous path); else as with a token store. */
+function session (userId: string, scopes: string[], counter: { calls: number }, atHand = true): ResourceSession {
   const token: TokenSet = { accessToken: 'bench', refreshToken: null, tokenType: 'Bearer', expiresAt: Number.MAX_SAFE_INTEGER, scopes }
   return {
+    ...(atHand ? { [kTokenAtHand]: () => token } : {}),
     userId,
     scopes,
     async request<ResultType> (route: string): Promise<ResultType> {
@@ -111,6 +114,7 @@ const ctx: ResourceContext = {
 const counter = { calls: 0 }
 const identifyOnly = session('80351110224678912', ['identify'], counter)
 const full = session('80351110224678912', ['identify', 'guilds', 'connections'], counter)
+const viaTokenStore = session('80351110224678912', ['identify'], counter, false)
 await fetchUser(full, ctx)
 await fetchGuilds(full, ctx)
 await fetchConnections(full, ctx)
@@ -121,6 +125,7 @@ const cases: Array<[string, () => Promise<unknown>]> = [
   ['bare Map lookup (await Promise.resolve(map.get(id)))', async () => await Promise.resolve(bare.get('80351110224678912'))],
   ['fetchUser() from cache, scope identify', async () => await fetchUser(identifyOnly, ctx)],
   ['fetchUser() from cache, + guilds, connections scopes', async () => await fetchUser(full, ctx)],
+  ['fetchUser() from cache, token not at hand (token store: asynchronous path)', async () => await fetchUser(viaTokenStore, ctx)],
   ['fetchUser() from cache, then .displayName + .avatarUrl', async () => {
     const user = await fetchUser(identifyOnly, ctx)
     return user.displayName + user.avatarUrl

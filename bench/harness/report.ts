@@ -32,6 +32,8 @@ export interface RunReport {
   elapsedSeconds: number
   /** `os.loadavg()` (1, 5, 15 min) when the run started and ended: other work skews the figures. */
   loadAverage: { start: number[], end: number[] }
+  /** Where the servers and the load generator ran (see cpu-pinning.ts). */
+  pinning: string
 }
 
 /** Renders a run as the Markdown of bench/RESULTS.md. */
@@ -45,7 +47,7 @@ export function renderReport (report: RunReport): string {
   lines.push(`${config.rounds} interleaved round(s) of every target (${order(report.outcomes)}), each run ${config.warmup} s of discarded warm-up then ` +
     `${config.duration} s measured with autocannon (${config.connections} connections, no pipelining) from the parent process; ` +
     'each server runs in its own child process on loopback, started afresh (and logged in again) for every round. ' +
-    'Figures are medians over the rounds, so over as many server processes; ratios are ratios of medians.', '')
+    `Figures are medians over the rounds, so over as many server processes; ratios are ratios of medians. CPU pinning: ${report.pinning}.`, '')
 
   lines.push('## Machine', '')
   lines.push('| | |', '|---|---|')
@@ -114,7 +116,7 @@ export function renderReport (report: RunReport): string {
     '`request.discord` and checks the token is usable; the handler builds a `User` model, and the body is the model\'s JSON ' +
     '(camelCase, with avatar URLs). The "cookie / body bytes" column shows the sizes. D and E keep only a user id in the session.')
   lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
-  lines.push('- Load generator and servers share the machine; on 2 cores each gets about one. Absolute figures vary between machines; the ratios are the result.')
+  lines.push('- Load generator and servers share the machine; on 2 cores each gets one (pinned when `taskset` is there). Absolute figures vary between machines; the ratios are the result.')
   lines.push('')
   return lines.join('\n')
 }
