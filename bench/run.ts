@@ -11,7 +11,7 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer, type RunningServer } from './harness/child-server.js'
 import { readConfig } from './harness/config.js'
-import { pinLoadGenerator, pinServer } from './harness/cpu-pinning.js'
+import { pinLoadGenerator, pinServer, unpinLoadGenerator } from './harness/cpu-pinning.js'
 import { describeEnvironment } from './harness/environment.js'
 import { coldBurst, loginThroughput, type ColdBurst, type LoginThroughput } from './harness/extras.js'
 import { login } from './harness/follow.js'
@@ -99,6 +99,7 @@ try {
 
   let micro: MicroResult[] | null = null
   if (config.micro) {
+    unpinLoadGenerator(pinning)
     log('micro-benchmarks…')
     micro = await runMicroBenchmarks(benchDir)
   }
@@ -130,7 +131,8 @@ async function prepare (target: Target): Promise<Prepared | string> {
   const server = await startServer(join(benchDir, 'servers', target.server), target.env)
   if (typeof server === 'string') return server
   try {
-    pinServer(server.pid, pinning.server)
+    const unpinned = pinServer(server.pid, pinning.server)
+    if (unpinned !== null) log(`${target.id}: ${unpinned}`)
     const url = new URL(target.path, server.origin).href
     const cookie = server.loginPath === null ? null : await login(server.origin, server.loginPath)
     const headers: Record<string, string> = { accept: 'application/json', ...(cookie === null ? {} : { cookie }) }

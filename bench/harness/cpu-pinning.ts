@@ -23,13 +23,31 @@ export function pinLoadGenerator (env: NodeJS.ProcessEnv): CpuPinning {
   try {
     execFileSync('taskset', ['-a', '-p', '-c', String(loadGenerator), String(process.pid)], { stdio: 'ignore' })
   } catch {
-    return { server: null, loadGenerator: null, why: '`taskset` (util-linux) is not available' }
+    return { server: null, loadGenerator: null, why: '`taskset` (util-linux) is not available or refused' }
   }
   return { server: 0, loadGenerator, why: `servers on CPU 0, autocannon on CPU ${loadGenerator}` }
 }
 
-/** Pins a server process, all its threads, to `cpu`. */
-export function pinServer (pid: number, cpu: number | null): void {
-  if (cpu === null) return
-  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' })
+/**
+ * Pins a server process, all its threads, to `cpu`. A failure (a cpuset without that CPU, say)
+ * leaves it unpinned rather than failing the run, and is returned for the log.
+ */
+export function pinServer (pid: number, cpu: number | null): string | null {
+  if (cpu === null) return null
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' })
+    return null
+  } catch (err) {
+    return `could not pin the server to CPU ${cpu}: ${(err as Error).message}`
+  }
+}
+
+/** Lets this process (and what it starts next, the micro-benchmarks) run on every CPU again. */
+export function unpinLoadGenerator (pinning: CpuPinning): void {
+  if (pinning.loadGenerator === null) return
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', `0-${availableParallelism() - 1}`, String(process.pid)], { stdio: 'ignore' })
+  } catch {
+    // Still pinned: the micro-benchmarks then run on one CPU, which their in-process ratios tolerate.
+  }
 }

@@ -60,9 +60,10 @@ export class UsersCache {
    */
   getNow (userId: string, kind: UserCacheKind): unknown {
     const store = this.store
-    if (!(store instanceof MemoryCacheStore)) return undefined
+    // Exactly the default store: a subclass may override get() (copies, namespaces, metrics).
+    if (store.constructor !== MemoryCacheStore) return undefined
     const key = cacheKey(userId, kind)
-    return this.#flights.has(key) ? undefined : store.getNow(key)
+    return this.#flights.has(key) ? undefined : (store as MemoryCacheStore).getNow(key)
   }
 
   async set (userId: string, kind: UserCacheKind, value: unknown): Promise<void> {

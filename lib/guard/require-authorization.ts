@@ -102,8 +102,9 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
 
   /**
    * Fastify calls a preHandler with a third argument, `done`; given one, the guard answers
-   * through it, and an authorized session with its token at hand passes without a promise or a
-   * microtask. Called by hand with two arguments, it returns a promise.
+   * through it (and returns nothing), and with no scopes required an authorized session with its
+   * token at hand passes without a promise or a microtask. Called with two arguments, it
+   * returns a promise.
    */
   function hookOrPromise (request: AnyRequest, reply: AnyReply, done: unknown, scopes: readonly string[]): Promise<void> | undefined {
     if (typeof done !== 'function') return guard(request, reply, scopes)
@@ -112,7 +113,8 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
       next()
       return undefined
     }
-    guard(request, reply, scopes).then(() => { next() }, next)
+    // A falsy rejection (a hand-written store's `Promise.reject()`) must not read as success.
+    guard(request, reply, scopes).then(() => { next() }, (err: unknown) => { next(err instanceof Error ? err : new Unauthorized()) })
     return undefined
   }
 

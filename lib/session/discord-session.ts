@@ -469,14 +469,18 @@ export class DiscordSession {
 
   /** See {@link kTokenAtHand}. */
   [kTokenAtHand] (): TokenSet | undefined {
-    let tokens = this.#tokens
-    if (tokens === undefined) {
-      // A token store is read asynchronously: only the cookie's own set is at hand.
-      if (this.#ctx.options.tokenStore !== null) return undefined
-      tokens = this.#read().tokens ?? null
-      this.#tokens = tokens
+    // Read from the session each time (its decoding is memoised): the app may have cleared it
+    // since the token was last read this request.
+    const data = this.#read()
+    let tokens: TokenSet | null | undefined
+    if (this.#ctx.options.tokenStore === null) {
+      tokens = data.tokens
+    } else {
+      // A token store is read asynchronously: a set is at hand only once read this request.
+      if (data.tokenId === undefined) return undefined
+      tokens = this.#tokens
     }
-    if (tokens === null || tokens.expiresAt - this.#ctx.options.now() <= REFRESH_MARGIN) return undefined
+    if (tokens === undefined || tokens === null || tokens.expiresAt - this.#ctx.options.now() <= REFRESH_MARGIN) return undefined
     return tokens
   }
 
@@ -544,7 +548,8 @@ export class DiscordSession {
     const stored = encodeSessionData(data)
     this.#session().set(SESSION_KEY, stored)
     this.#stored = stored
-    this.#decoded = data
+    // What the next request will read, not what was passed in (the stored form drops what it cannot hold).
+    this.#decoded = decodeSessionData(stored)
   }
 
   /** Logs a failure by its kind only: messages of our errors hold no secrets, others might. */

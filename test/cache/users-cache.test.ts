@@ -332,3 +332,18 @@ t.test('getNow uses a MemoryCacheStore given explicitly, and reads the key cache
   t.same(cache.getNow('7', 'connections'), ['c'])
   t.equal(cache.getNow('7', 'user'), undefined)
 })
+
+t.test('getNow leaves a subclass of MemoryCacheStore to its own get()', async (t) => {
+  const reads: string[] = []
+  class CountingStore extends MemoryCacheStore {
+    override async get (key: string): Promise<unknown> {
+      reads.push(key)
+      return await super.get(key)
+    }
+  }
+  const cache = new UsersCache({ store: new CountingStore({ max: 10, ttl: 60_000 }), ttl: 60_000 })
+  await cache.set('1', 'user', { id: '1' })
+  t.equal(cache.getNow('1', 'user'), undefined, 'no synchronous read past the override')
+  t.same(await cache.get('1', 'user'), { id: '1' })
+  t.same(reads, ['user:1:profile'])
+})

@@ -210,3 +210,27 @@ t.test('with the real plugin an expired token whose refresh Discord refuses send
   t.equal(handled, 0)
   t.same(readSession(testApp), {}, 'the session was cleared')
 })
+
+t.test('a check that rejects with nothing is a refusal, never a pass', async (t) => {
+  const session = countingSession({ authorized: true, scopes: ['identify'] }, undefined)
+  // A hand-written token store doing `return Promise.reject()`.
+  session.getAuthorizationToken = async () => { throw undefined } // eslint-disable-line no-throw-literal
+  const app = await guarded(t, session)
+  const res = await app.inject({ url: '/me', headers: { accept: 'application/json' } })
+  t.equal(res.statusCode, 401)
+  t.notMatch(res.body, 'ok')
+})
+
+t.test('a session the app cleared earlier in the request is not let through on a token read before', async (t) => {
+  const testApp = await buildApp(t, {
+    routes (app) {
+      const guard = app.discord.requireAuthorization
+      app.get('/twice', {
+        preHandler: [guard, async (request) => { request.session.regenerate() }, guard]
+      }, async () => ({ ok: true }))
+    }
+  })
+  await login(testApp)
+  const res = await injectWithJar(testApp, { url: '/twice', headers: { accept: 'application/json' } })
+  t.equal(res.statusCode, 401, 'the second guard sees the cleared session')
+})
