@@ -63,10 +63,7 @@ function cachedUserAtHand (session: ResourceSession, ctx: ResourceContext): User
     const connections = scopes.includes('connections') ? ctx.cache.getNow(userId, 'connections') : null
     // Not cached, or not answerable at once: the asynchronous path reads the store itself.
     if (guilds === undefined || connections === undefined) return undefined
-    rel = {
-      guilds: Array.isArray(guilds) ? guilds as RESTAPIPartialCurrentUserGuild[] : undefined,
-      connections: Array.isArray(connections) ? connections as APIConnection[] : undefined
-    }
+    rel = relatedOf(guilds, connections)
   }
   return buildUser(session, ctx, withEmail ? data : withoutEmail(data), rel)
 }
@@ -162,6 +159,11 @@ async function related (scopes: readonly string[], ctx: ResourceContext, userId:
   const withConnections = scopes.includes('connections')
   const guilds = withGuilds ? await ctx.cache.get(userId, 'guilds') : undefined
   const connections = withConnections ? await ctx.cache.get(userId, 'connections') : undefined
+  return relatedOf(guilds, connections)
+}
+
+/** What the store held for the guild and connection lists, as the model takes them. */
+function relatedOf (guilds: unknown, connections: unknown): UserRelated {
   return {
     guilds: Array.isArray(guilds) ? guilds as RESTAPIPartialCurrentUserGuild[] : undefined,
     connections: Array.isArray(connections) ? connections as APIConnection[] : undefined
