@@ -62,14 +62,16 @@ export function renderReport (report: RunReport): string {
   lines.push(...targetTable(report.outcomes.filter((o) => o.target.group === 'untouched')), '')
 
   lines.push('## Ratios', '')
-  lines.push('| ratio | measured | goal | |', '|---|---:|---:|---|')
+  lines.push('| ratio | measured | per-round range | goal | |', '|---|---:|---:|---:|---|')
   for (const goal of RATIO_GOALS) {
-    const ratio = median(rps(byId.get(goal.numerator))) / median(rps(byId.get(goal.denominator)))
+    const numerator = rps(byId.get(goal.numerator))
+    const denominator = rps(byId.get(goal.denominator))
+    const ratio = median(numerator) / median(denominator)
     const measured = Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a'
     const verdict = goal.min === null || !Number.isFinite(ratio) ? '' : ratio >= goal.min ? 'met' : '**missed**'
-    lines.push(`| ${goal.numerator}/${goal.denominator} | ${measured} | ${goal.min === null ? '—' : `≥ ${goal.min}`} ${verdict} | ${goal.why} |`)
+    lines.push(`| ${goal.numerator}/${goal.denominator} | ${measured} | ${roundRange(numerator, denominator)} | ${goal.min === null ? '—' : `≥ ${goal.min}`} ${verdict} | ${goal.why} |`)
   }
-  lines.push('')
+  lines.push('', 'The per-round range is the lowest and highest ratio of two targets measured in the same round: how far one pair of processes can move it.', '')
 
   lines.push('## 3. Cold burst: 1,000 concurrent `GET /me` of one user, empty cache (target C)', '')
   if (report.coldBurst === null) lines.push('Not run.')
@@ -113,10 +115,10 @@ export function renderReport (report: RunReport): string {
     '(`session.set`, `request.logIn`, `req.login`): this measures the authorized-request path, not the login. ' +
     'C logs in for real through the fake Discord and then serves `fetchUser()` from its users cache.')
   lines.push('- Every target answers the same user; C answers the `User` model\'s JSON (camelCase, with avatar URLs), the others Discord\'s raw payload.')
-  lines.push('- C does more than B by design. Its cookie carries the OAuth2 token set (the default token store is the encrypted ' +
-    'cookie; a server-side `tokenStore` keeps only an id there), which every request decrypts and parses; the guard builds ' +
-    '`request.discord` and checks the token is usable; the handler builds a `User` model, and the body is the model\'s JSON ' +
-    '(camelCase, with avatar URLs). The "cookie / body bytes" column shows the sizes. D and E keep only a user id in the session.')
+  lines.push('- C does more than B by design: the guard builds `request.discord` and checks the token is usable, the handler ' +
+    'builds a `User` model from the cached payload, and the body is the model\'s JSON (camelCase, with avatar URLs). Its cookie ' +
+    'also carries the OAuth2 token set (the default token store is the encrypted cookie), so it is about twice the size of ' +
+    'B\'s; the "cookie / body bytes" column shows the sizes. D and E keep only a user id in the session.')
   lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
   lines.push('- Load generator and servers share the machine; on 2 cores each gets one (pinned when `taskset` is there). Absolute figures vary between machines; the ratios are the result.')
   lines.push('')
@@ -134,6 +136,13 @@ function order (outcomes: readonly TargetOutcome[]): string {
 
 function rps (outcome: TargetOutcome | undefined): number[] {
   return outcome === undefined || outcome.skipped !== null ? [] : outcome.samples.map((s) => s.rps)
+}
+
+/** Lowest–highest ratio of the samples of one round (samples are pushed round by round, so index i is round i). */
+function roundRange (numerator: readonly number[], denominator: readonly number[]): string {
+  const ratios = numerator.slice(0, denominator.length).map((value, i) => value / denominator[i]!)
+  if (ratios.length === 0) return 'n/a'
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`
 }
 
 function targetTable (outcomes: readonly TargetOutcome[]): string[] {
