@@ -2,7 +2,7 @@
  * Server-side token storage: the OAuth2 tokens stay on the server and the session cookie holds
  * only an opaque id. `MapTokenStore` below is written against the `TokenStore` interface the
  * way a Redis or database store would be (the Redis call each method maps to is noted); the
- * package also ships `MemoryTokenStore` for tests.
+ * package also ships `MemoryTokenStore` for tests and single-process apps.
  *
  * Run it (from the repository):  npx tsx --conditions=fastify-discord-source examples/server-side-tokens.ts
  * (in your own app, with the package installed: npx tsx server-side-tokens.ts)

@@ -1,7 +1,7 @@
 import Fastify from 'fastify'
 import { describe, expect, test } from 'tstyche'
 import fastifyDiscord, {
-  MemoryCacheStore, MemoryTokenStore, createUsersCache, type CacheStore, type TokenSet, type TokenStore
+  MemoryCacheStore, MemoryTokenStore, createUsersCache, type CacheStore, type MemoryTokenStoreOptions, type TokenSet, type TokenStore
 } from 'fastify-discord'
 
 const app = Fastify()
@@ -87,6 +87,13 @@ describe('tokenStore option', () => {
   test('accepts the exported MemoryTokenStore', () => {
     expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, tokenStore: new MemoryTokenStore() })
     expect<MemoryTokenStore>().type.toBeAssignableTo<TokenStore>()
+  })
+
+  test('MemoryTokenStore takes optional bounds', () => {
+    expect(MemoryTokenStore).type.toBeConstructableWith()
+    expect(MemoryTokenStore).type.toBeConstructableWith({ max: 1000, ttl: 86_400_000 })
+    expect(MemoryTokenStore).type.not.toBeConstructableWith({ maxSize: 1000 })
+    expect<MemoryTokenStoreOptions>().type.toBe<{ max?: number, ttl?: number, now?: () => number }>()
   })
 
   test('rejects a store with synchronous methods', () => {

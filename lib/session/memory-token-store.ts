@@ -1,14 +1,60 @@
+import { LRUCache } from 'lru-cache'
 import type { TokenSet } from './token-set.js'
 import type { TokenStore } from './token-store.js'
 
+/** Options of {@link MemoryTokenStore}. */
+export interface MemoryTokenStoreOptions {
+  /**
+   * Most token sets kept. Past it the least recently used one goes, and its session is logged out.
+   * @defaultValue 100000
+   */
+  max?: number
+  /**
+   * Milliseconds a token set is kept after it was last read or written. A session that has not
+   * needed its tokens for that long is logged out. The default is longer than a session cookie
+   * lives by default (a day after its last change, @fastify/secure-session's `expiry`).
+   * @defaultValue 30 days
+   */
+  ttl?: number
+  /**
+   * Clock for expiry, in milliseconds (a test seam; the epoch does not matter).
+   * @defaultValue `performance.now`
+   */
+  now?: () => number
+}
+
+const DEFAULT_MAX = 100_000
+const DEFAULT_TTL = 30 * 24 * 60 * 60 * 1000
+
 /**
- * A {@link TokenStore} in this process's memory, for tests and examples. Sessions do not survive
- * a restart and are not shared between processes; production wants Redis or a database.
+ * A {@link TokenStore} in this process's memory, for tests and single-process apps. Sessions do
+ * not survive a restart and are not shared between processes; production wants Redis or a
+ * database.
+ *
+ * Bounded by `max` sets and a `ttl`: the cookie of a session that is never logged out stays with
+ * the browser, and without a bound its token set would stay in memory for the life of the process.
  */
 export class MemoryTokenStore implements TokenStore {
-  readonly #sets = new Map<string, string>()
+  readonly #sets: LRUCache<string, string>
 
-  /** Number of token sets held. */
+  /** @throws RangeError when `max` or `ttl` is not a positive integer */
+  constructor (options: MemoryTokenStoreOptions = {}) {
+    const max = options.max ?? DEFAULT_MAX
+    const ttl = options.ttl ?? DEFAULT_TTL
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`\`max\` must be a positive integer, got ${String(max)}`)
+    if (!Number.isSafeInteger(ttl) || ttl < 1) throw new RangeError(`\`ttl\` must be a positive integer of milliseconds, got ${String(ttl)}`)
+    const now = options.now
+    this.#sets = new LRUCache<string, string>({
+      max,
+      ttl,
+      // A session in use keeps its set: the TTL counts from the last read, not from login.
+      updateAgeOnGet: true,
+      // See MemoryCacheStore: an injected clock must be read every time, and 0 means "no ttl".
+      ...(now === undefined ? {} : { perf: { now: () => now() + 1 }, ttlResolution: 0 })
+    })
+  }
+
+  /** Number of token sets held, expired ones included until they are touched or evicted. */
   get size (): number {
     return this.#sets.size
   }
