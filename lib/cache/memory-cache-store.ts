@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import { boundedLruOptions } from './bounded-lru-options.js'
 import type { CacheStore } from './cache-store.js'
 
 /** Options of {@link MemoryCacheStore}. */
@@ -33,16 +34,8 @@ export class MemoryCacheStore implements CacheStore {
 
   /** @throws RangeError when `max` or `ttl` is not a positive integer */
   constructor (options: MemoryCacheStoreOptions) {
-    if (!Number.isSafeInteger(options.max) || options.max < 1) throw new RangeError(`\`max\` must be a positive integer, got ${String(options.max)}`)
-    if (!Number.isSafeInteger(options.ttl) || options.ttl < 1) throw new RangeError(`\`ttl\` must be a positive integer of milliseconds, got ${String(options.ttl)}`)
-    const now = options.now
     this.#lru = new LRUCache<string, NonNullable<unknown>>({
-      max: options.max,
-      ttl: options.ttl,
-      // lru-cache memoises "now" for ttlResolution ms behind a real timer; an injected clock
-      // must be read every time or fake time would not move expiry. It also takes a start time
-      // of 0 for "no ttl", and fake clocks (@sinonjs/fake-timers) start at 0: shift by one.
-      ...(now === undefined ? {} : { perf: { now: () => now() + 1 }, ttlResolution: 0 }),
+      ...boundedLruOptions(options),
       dispose: (_value, key, reason) => {
         // 'set' means overwritten in place: the key stays live.
         if (reason !== 'set') this.#unindex(key)

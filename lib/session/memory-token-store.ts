@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import { boundedLruOptions } from '../cache/bounded-lru-options.js'
 import type { TokenSet } from './token-set.js'
 import type { TokenStore } from './token-store.js'
 
@@ -39,18 +40,10 @@ export class MemoryTokenStore implements TokenStore {
 
   /** @throws RangeError when `max` or `ttl` is not a positive integer */
   constructor (options: MemoryTokenStoreOptions = {}) {
-    const max = options.max ?? DEFAULT_MAX
-    const ttl = options.ttl ?? DEFAULT_TTL
-    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`\`max\` must be a positive integer, got ${String(max)}`)
-    if (!Number.isSafeInteger(ttl) || ttl < 1) throw new RangeError(`\`ttl\` must be a positive integer of milliseconds, got ${String(ttl)}`)
-    const now = options.now
     this.#sets = new LRUCache<string, string>({
-      max,
-      ttl,
+      ...boundedLruOptions({ max: options.max ?? DEFAULT_MAX, ttl: options.ttl ?? DEFAULT_TTL, now: options.now }),
       // A session in use keeps its set: the TTL counts from the last read, not from login.
-      updateAgeOnGet: true,
-      // See MemoryCacheStore: an injected clock must be read every time, and 0 means "no ttl".
-      ...(now === undefined ? {} : { perf: { now: () => now() + 1 }, ttlResolution: 0 })
+      updateAgeOnGet: true
     })
   }
 

@@ -1,0 +1,24 @@
+/** `max`, `ttl` and an optional clock, as the in-process stores take them. */
+export interface BoundedLruSettings {
+  max: number
+  /** Milliseconds. */
+  ttl: number
+  /** Clock for expiry, in milliseconds; `performance.now` when absent. */
+  now?: (() => number) | undefined
+}
+
+/**
+ * The `lru-cache` options of a store bounded by `max` entries and a `ttl`, checked.
+ *
+ * @throws RangeError when `max` or `ttl` is not a positive integer
+ */
+export function boundedLruOptions (settings: BoundedLruSettings): { max: number, ttl: number, perf?: { now: () => number }, ttlResolution?: number } {
+  const { max, ttl, now } = settings
+  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`\`max\` must be a positive integer, got ${String(max)}`)
+  if (!Number.isSafeInteger(ttl) || ttl < 1) throw new RangeError(`\`ttl\` must be a positive integer of milliseconds, got ${String(ttl)}`)
+  if (now === undefined) return { max, ttl }
+  // lru-cache memoises "now" for ttlResolution ms behind a real timer; an injected clock must be
+  // read every time or fake time would not move expiry. It also takes a start time of 0 for
+  // "no ttl", and fake clocks (@sinonjs/fake-timers) start at 0: shift by one.
+  return { max, ttl, perf: { now: () => now() + 1 }, ttlResolution: 0 }
+}
