@@ -19,7 +19,7 @@ import { runLoad } from './harness/load.js'
 import { runMicroBenchmarks, type MicroResult } from './harness/micro.js'
 import { renderReport, type TargetOutcome } from './harness/report.js'
 import { TARGETS, type Target } from './harness/targets.js'
-import { BENCH_USER } from './servers/fixture.js'
+import { BENCH_PROFILE, BENCH_USER } from './servers/fixture.js'
 
 interface Prepared {
   server: RunningServer
@@ -33,6 +33,7 @@ interface Prepared {
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const root = dirname(benchDir)
 const config = readConfig(process.env, join(benchDir, 'RESULTS.md'))
+const PROFILE_BODY = JSON.stringify(BENCH_PROFILE)
 const started = performance.now()
 const date = new Date()
 const loadAtStart = loadavg()
@@ -139,6 +140,8 @@ async function prepare (target: Target): Promise<Prepared | string> {
     const res = await fetch(url, { headers })
     const body = await res.text()
     if (res.status !== 200 || !body.includes(BENCH_USER.id)) throw new Error(`GET ${target.path} answered ${res.status}: ${body.slice(0, 200)}`)
+    // Same bytes everywhere: a bigger or smaller body would be measured along with the request.
+    if (target.group === 'authorized' && body !== PROFILE_BODY) throw new Error(`GET ${target.path} answered another body than the fixture's BENCH_PROFILE: ${body.slice(0, 200)}`)
     if (cookie !== null) {
       // A guard that let everyone through would make a target look fast for the wrong reason.
       const anonymous = await fetch(url, { headers: { accept: 'application/json' } })

@@ -114,11 +114,13 @@ export function renderReport (report: RunReport): string {
   lines.push('- B, D and E obtain their session through a test-only route that stores a fixed user in the session ' +
     '(`session.set`, `request.logIn`, `req.login`): this measures the authorized-request path, not the login. ' +
     'C logs in for real through the fake Discord and then serves `fetchUser()` from its users cache.')
-  lines.push('- Every target answers the same user; C answers the `User` model\'s JSON (camelCase, with avatar URLs), the others Discord\'s raw payload.')
-  lines.push('- C does more than B by design: the guard builds `request.discord` and checks the token is usable, the handler ' +
-    'builds a `User` model from the cached payload, and the body is the model\'s JSON (camelCase, with avatar URLs). Its cookie ' +
-    'also carries the OAuth2 token set (the default token store is the encrypted cookie), so it is about twice the size of ' +
-    'B\'s; the "cookie / body bytes" column shows the sizes. D and E keep only a user id in the session.')
+  lines.push('- Every authorized target answers the same bytes: fastify-discord\'s `User` JSON of the same user (camelCase, with ' +
+    'avatar URLs; `bench/servers/fixture.ts`), checked before the run. C builds it from its cached Discord payload on every ' +
+    'request; A, B, D and E hold it ready in memory.')
+  lines.push('- C does more than B by design: the guard builds `request.discord` and checks the token is usable, and the handler ' +
+    'builds a `User` model from the cached payload. Its cookie also carries the OAuth2 token set (the default token store is ' +
+    'the encrypted cookie), so it is about twice the size of B\'s and costs more to decode and decrypt; the "cookie / body ' +
+    'bytes" column shows the sizes. D and E keep only a user id in the session.')
   lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
   lines.push('- Load generator and servers share the machine; on 2 cores each gets one (pinned when `taskset` is there). Absolute figures vary between machines; the ratios are the result.')
   lines.push('')

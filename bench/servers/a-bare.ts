@@ -4,9 +4,9 @@
  */
 import Fastify from 'fastify'
 import { serveFastify } from './child.js'
-import { BENCH_USER } from './fixture.js'
+import { BENCH_PROFILE } from './fixture.js'
 
 const app = Fastify({ logger: false })
-app.get('/me', async () => BENCH_USER)
+app.get('/me', async () => BENCH_PROFILE)
 
 await serveFastify(app, null)

@@ -8,8 +8,8 @@
 import secureSession from '@fastify/secure-session'
 import Fastify from 'fastify'
 import { serveFastify } from './child.js'
-import { BENCH_USER, sessionKey } from './fixture.js'
-import type { BenchUser } from './fixture.js'
+import { BENCH_PROFILE, sessionKey } from './fixture.js'
+import type { BenchProfile } from './fixture.js'
 
 /** secure-session types its keys through a global SessionData interface; a local view keeps that untouched. */
 interface UserIdSession {
@@ -17,13 +17,13 @@ interface UserIdSession {
   set (key: 'userId', value: string): void
 }
 
-const users = new Map<string, BenchUser>([[BENCH_USER.id, BENCH_USER]])
+const users = new Map<string, BenchProfile>([[BENCH_PROFILE.id, BENCH_PROFILE]])
 
 const app = Fastify({ logger: false })
 await app.register(secureSession, { key: sessionKey(), cookie: { path: '/', httpOnly: true, sameSite: 'lax' } })
 
 app.get('/bench/login', async (request) => {
-  (request.session as unknown as UserIdSession).set('userId', BENCH_USER.id)
+  (request.session as unknown as UserIdSession).set('userId', BENCH_PROFILE.id)
   return { ok: true }
 })
 

@@ -25,7 +25,9 @@ if (typeof plugin === 'string') {
 
   const app = Fastify({ logger: false })
   app.addHook('onClose', async () => fake.close())
-  await app.register(plugin, { ...fake.pluginOptions, scope: ['identify'], successRedirect: '/me', session: { key: sessionKey() } })
+  // Discord's own CDN (the default) rather than the fake's: no image is fetched here, and the
+  // avatar URLs then match the fixture's profile byte for byte, whatever port the fake got.
+  await app.register(plugin, { ...fake.pluginOptions, cdnBaseUrl: 'https://cdn.discordapp.com', scope: ['identify'], successRedirect: '/me', session: { key: sessionKey() } })
 
   app.get('/me', { preHandler: app.discord.requireAuthorization }, async (request) => request.discord.fetchUser())
 

@@ -13,8 +13,8 @@ import Fastify from 'fastify'
 import type { FastifyPluginAsync, FastifyRequest, preValidationAsyncHookHandler } from 'fastify'
 import DiscordStrategy from 'passport-discord'
 import { serveFastify } from './child.js'
-import { BENCH_USER, sessionKey } from './fixture.js'
-import type { BenchUser } from './fixture.js'
+import { BENCH_PROFILE, sessionKey } from './fixture.js'
+import type { BenchProfile } from './fixture.js'
 
 /**
  * The slice of @fastify/passport used here. It is loaded with require() so that its
@@ -29,15 +29,15 @@ interface FastifyAuthenticator {
   registerUserDeserializer<Stored, User> (fn: (stored: Stored, request: FastifyRequest) => Promise<User>): void
 }
 interface PassportRequest {
-  user?: BenchUser
+  user?: BenchProfile
   isAuthenticated (): boolean
-  logIn (user: BenchUser): Promise<void>
+  logIn (user: BenchProfile): Promise<void>
 }
 
 const require = createRequire(import.meta.url)
 const { Authenticator } = require('@fastify/passport') as { Authenticator: new () => FastifyAuthenticator }
 
-const users = new Map<string, BenchUser>([[BENCH_USER.id, BENCH_USER]])
+const users = new Map<string, BenchProfile>([[BENCH_PROFILE.id, BENCH_PROFILE]])
 const passport = new Authenticator()
 passport.use('discord', new DiscordStrategy({
   clientID: '1',
@@ -45,7 +45,7 @@ passport.use('discord', new DiscordStrategy({
   callbackURL: 'http://127.0.0.1/auth/discord/callback',
   scope: ['identify']
 }, (_accessToken, _refreshToken, profile, done) => { done(null, users.get(profile.id)) }))
-passport.registerUserSerializer(async (user: BenchUser) => user.id)
+passport.registerUserSerializer(async (user: BenchProfile) => user.id)
 passport.registerUserDeserializer(async (id: string) => users.get(id) ?? null)
 
 const app = Fastify({ logger: false })
@@ -58,7 +58,7 @@ const ensureAuthenticated: preValidationAsyncHookHandler = async (request, reply
 }
 
 app.get('/bench/login', async (request) => {
-  await (request as unknown as PassportRequest).logIn(BENCH_USER)
+  await (request as unknown as PassportRequest).logIn(BENCH_PROFILE)
   return { ok: true }
 })
 app.get('/me', { preValidation: ensureAuthenticated }, async (request) => (request as unknown as PassportRequest).user)

@@ -15,10 +15,10 @@ import session from 'express-session'
 import passport from 'passport'
 import DiscordStrategy from 'passport-discord'
 import { serveNode } from './child.js'
-import { BENCH_USER } from './fixture.js'
-import type { BenchUser } from './fixture.js'
+import { BENCH_PROFILE } from './fixture.js'
+import type { BenchProfile } from './fixture.js'
 
-const users = new Map<string, BenchUser>([[BENCH_USER.id, BENCH_USER]])
+const users = new Map<string, BenchProfile>([[BENCH_PROFILE.id, BENCH_PROFILE]])
 const authenticator = new passport.Passport()
 authenticator.use('discord', new DiscordStrategy({
   clientID: '1',
@@ -26,7 +26,7 @@ authenticator.use('discord', new DiscordStrategy({
   callbackURL: 'http://127.0.0.1/auth/discord/callback',
   scope: ['identify']
 }, (_accessToken, _refreshToken, profile, done) => { done(null, users.get(profile.id)) }))
-authenticator.serializeUser((user, done) => { done(null, (user as BenchUser).id) })
+authenticator.serializeUser((user, done) => { done(null, (user as BenchProfile).id) })
 authenticator.deserializeUser((id: string, done) => { done(null, users.get(id) ?? false) })
 
 const app = express()
@@ -44,7 +44,7 @@ function ensureAuthenticated (req: Request, res: Response, next: NextFunction): 
 }
 
 app.get('/bench/login', (req, res, next) => {
-  req.login(BENCH_USER, (err) => {
+  req.login(BENCH_PROFILE, (err) => {
     if (err !== undefined && err !== null) {
       next(err)
       return
