@@ -121,6 +121,7 @@ export function renderReport (report: RunReport): string {
     'builds a `User` model from the cached payload. Its cookie also carries the OAuth2 token set (the default token store is ' +
     'the encrypted cookie), so it is about twice the size of B\'s and costs more to decode and decrypt; the "cookie / body ' +
     'bytes" column shows the sizes. D and E keep only a user id in the session.')
+  lines.push('- Where a goal is missed, [bench/README.md](README.md) ("Where C\'s extra time goes", "Why P/N misses 0.97") gives the measurements that explain it.')
   lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
   lines.push('- Load generator and servers share the machine; on 2 cores each gets one (pinned when `taskset` is there). Absolute figures vary between machines; the ratios are the result.')
   lines.push('')
