@@ -71,7 +71,10 @@ export function renderReport (report: RunReport): string {
     const verdict = goal.min === null || !Number.isFinite(ratio) ? '' : ratio >= goal.min ? 'met' : '**missed**'
     lines.push(`| ${goal.numerator}/${goal.denominator} | ${measured} | ${roundRange(numerator, denominator)} | ${goal.min === null ? '—' : `≥ ${goal.min}`} ${verdict} | ${goal.why} |`)
   }
-  lines.push('', 'The per-round range is the lowest and highest ratio of two targets measured in the same round: how far one pair of processes can move it.', '')
+  lines.push('', 'The per-round range is the lowest and highest ratio of two targets measured in the same round: how far one pair of processes can move it. ' +
+    '"µs per request" is 1 / median req/s. With the server\'s core saturated it is what one request costs that core (A, N and P run ' +
+    'near what the load generator can send, so theirs is an upper bound); a gap in µs says more than a ratio, which also depends ' +
+    'on how fast the baseline is.', '')
 
   lines.push('## 3. Cold burst: 1,000 concurrent `GET /me` of one user, empty cache (target C)', '')
   if (report.coldBurst === null) lines.push('Not run.')
@@ -149,10 +152,10 @@ function roundRange (numerator: readonly number[], denominator: readonly number[
 }
 
 function targetTable (outcomes: readonly TargetOutcome[]): string[] {
-  const rows = ['| | target | req/s (median) | req/s (min–max) | p99 ms (median) | cookie / body bytes | flags |', '|---|---|---:|---:|---:|---:|---|']
+  const rows = ['| | target | req/s (median) | req/s (min–max) | µs per request | p99 ms (median) | cookie / body bytes | flags |', '|---|---|---:|---:|---:|---:|---:|---|']
   for (const { target, skipped, samples, sizes } of outcomes) {
     if (skipped !== null) {
-      rows.push(`| ${target.id} | ${target.title} | — | — | — | — | not measured: ${skipped} |`)
+      rows.push(`| ${target.id} | ${target.title} | — | — | — | — | — | not measured: ${skipped} |`)
       continue
     }
     const values = samples.map((s) => s.rps)
@@ -160,7 +163,7 @@ function targetTable (outcomes: readonly TargetOutcome[]): string[] {
     const errors = samples.reduce((sum, s) => sum + s.errors, 0)
     const flags = [non2xx > 0 ? `${non2xx} non-2xx` : '', errors > 0 ? `${errors} errors` : ''].filter((f) => f !== '').join(', ')
     rows.push(`| ${target.id} | ${target.title} | ${Math.round(median(values))} | ${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))} | ` +
-      `${median(samples.map((s) => s.p99)).toFixed(1)} | ${sizes === null ? '—' : `${sizes.cookie} / ${sizes.body}`} | ${flags} |`)
+      `${(1e6 / median(values)).toFixed(1)} | ${median(samples.map((s) => s.p99)).toFixed(1)} | ${sizes === null ? '—' : `${sizes.cookie} / ${sizes.body}`} | ${flags} |`)
   }
   return rows
 }
