@@ -22,7 +22,7 @@ export type BenchUser = typeof BENCH_USER
 /**
  * What every authorized target answers `GET /me` with, byte for byte: fastify-discord's `User`
  * JSON of {@link BENCH_USER} (camelCase, with avatar URLs on Discord's CDN). Target C builds it
- * from the cached payload on every request; the others hold it ready in their Map, so the
+ * from the cached payload on every request; the others hold it ready in memory, so the
  * serialized body costs every target the same and the comparison is about the request's own
  * work. The harness refuses a target whose body differs (update this when the model changes).
  */
