@@ -11,12 +11,15 @@ export interface BoundedLruSettings {
  * The `lru-cache` options of a store bounded by `max` entries and a `ttl`, checked.
  *
  * @throws RangeError when `max` or `ttl` is not a positive integer
+ * @throws TypeError when `now` is given but is not a function
  */
 export function boundedLruOptions (settings: BoundedLruSettings): { max: number, ttl: number, perf?: { now: () => number }, ttlResolution?: number } {
   const { max, ttl, now } = settings
   if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`\`max\` must be a positive integer, got ${String(max)}`)
   if (!Number.isSafeInteger(ttl) || ttl < 1) throw new RangeError(`\`ttl\` must be a positive integer of milliseconds, got ${String(ttl)}`)
   if (now === undefined) return { max, ttl }
+  // Checked here: lru-cache would only call it, and fail, on the first read or write.
+  if (typeof now !== 'function') throw new TypeError(`\`now\` must be a function returning milliseconds, got ${typeof now}`)
   // lru-cache memoises "now" for ttlResolution ms behind a real timer; an injected clock must be
   // read every time or fake time would not move expiry. It also takes a start time of 0 for
   // "no ttl", and fake clocks (@sinonjs/fake-timers) start at 0: shift by one.

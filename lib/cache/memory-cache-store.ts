@@ -32,7 +32,10 @@ export class MemoryCacheStore implements CacheStore {
    */
   readonly #byUser = new Map<string, string[]>()
 
-  /** @throws RangeError when `max` or `ttl` is not a positive integer */
+  /**
+   * @throws RangeError when `max` or `ttl` is not a positive integer
+   * @throws TypeError when `now` is given but is not a function
+   */
   constructor (options: MemoryCacheStoreOptions) {
     this.#lru = new LRUCache<string, NonNullable<unknown>>({
       ...boundedLruOptions(options),

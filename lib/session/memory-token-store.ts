@@ -38,8 +38,12 @@ const DEFAULT_TTL = 30 * 24 * 60 * 60 * 1000
 export class MemoryTokenStore implements TokenStore {
   readonly #sets: LRUCache<string, string>
 
-  /** @throws RangeError when `max` or `ttl` is not a positive integer */
+  /**
+   * @throws TypeError when `options` is not an object or `now` not a function
+   * @throws RangeError when `max` or `ttl` is not a positive integer
+   */
   constructor (options: MemoryTokenStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('MemoryTokenStore options must be an object')
     this.#sets = new LRUCache<string, string>({
       ...boundedLruOptions({ max: options.max ?? DEFAULT_MAX, ttl: options.ttl ?? DEFAULT_TTL, now: options.now }),
       // A session in use keeps its set: the TTL counts from the last read, not from login.

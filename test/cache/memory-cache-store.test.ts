@@ -140,6 +140,10 @@ t.test('refuses a max or ttl that is not a positive integer', async (t) => {
   t.throws(() => new MemoryCacheStore({ max: 10, ttl: Number.NaN }), RangeError)
 })
 
+t.test('refuses a clock that is not a function when built, not on first use', async (t) => {
+  t.throws(() => new MemoryCacheStore({ max: 10, ttl: 1000, now: 5 as unknown as () => number }), { name: 'TypeError', message: /`now` must be a function/ })
+})
+
 t.test('getNow answers synchronously what get answers', async (t) => {
   const clock = fakeClock()
   const store = new MemoryCacheStore({ max: 10, ttl: 1000, now: clock.now })

@@ -80,6 +80,13 @@ t.test('refuses a `max` or `ttl` that is not a positive integer', async (t) => {
   }
 })
 
+t.test('refuses options that are not an object, and a clock that is not a function', async (t) => {
+  for (const options of [null, 5, 'max']) {
+    t.throws(() => new MemoryTokenStore(options as unknown as object), { name: 'TypeError', message: 'MemoryTokenStore options must be an object' }, String(options))
+  }
+  t.throws(() => new MemoryTokenStore({ now: 'soon' as unknown as () => number }), { name: 'TypeError', message: /`now` must be a function/ })
+})
+
 t.test('a session whose set expired from the store is logged out', async (t) => {
   const clock = fakeClock()
   const tokenStore = new MemoryTokenStore({ ttl: HOUR, now: clock.now })
