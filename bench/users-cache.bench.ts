@@ -15,8 +15,7 @@ import { fetchConnections } from '../lib/resources/fetch-connections.js'
 import { fetchGuilds } from '../lib/resources/fetch-guilds.js'
 import { fetchUser } from '../lib/resources/fetch-user.js'
 import type { ResourceContext, ResourceSession } from '../lib/resources/resource-types.js'
-import { kTokenAtHand } from '../lib/session/token-at-hand.js'
-import type { TokenSet } from '../lib/session/token-set.js'
+import type { TokenSet } from '../lib/shared/token-set.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) {
@@ -69,7 +68,7 @@ const CONNECTIONS: APIConnection[] = JSON.parse(JSON.stringify([
 function session (userId: string, scopes: string[], counter: { calls: number }, atHand = true): ResourceSession {
   const token: TokenSet = { accessToken: 'bench', refreshToken: null, tokenType: 'Bearer', expiresAt: Number.MAX_SAFE_INTEGER, scopes }
   return {
-    ...(atHand ? { [kTokenAtHand]: () => token } : {}),
+    ...(atHand ? { tokenAtHand: () => token } : {}),
     userId,
     scopes,
     async request<ResultType> (route: string): Promise<ResultType> {

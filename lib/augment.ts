@@ -2,7 +2,7 @@
  * Type augmentation of Fastify by fastify-discord: `request.discord` and `fastify.discord`.
  * Imported (for types only) by the plugin entry, so any import of the package brings it in.
  */
-import type { DiscordApp } from './plugin.js'
+import type { DiscordApp } from './fastify/discord-app.js'
 import type { DiscordSession } from './session/discord-session.js'
 
 declare module 'fastify' {

@@ -7,8 +7,7 @@ import type { AddToGuildOptions, UserContext, UserRelated } from '../models/user
 import { addUserToGuild } from './add-user-to-guild.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
-import { kTokenAtHand } from '../session/token-at-hand.js'
-import { kRememberUserId, type FetchOptions, type ResourceContext, type ResourceSession } from './resource-types.js'
+import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
 
 const IDENTIFY = ['identify'] as const
 
@@ -44,11 +43,11 @@ export function fetchUser (session: ResourceSession, ctx: ResourceContext, opts:
 
 /**
  * The hot path of {@link fetchUser}, without a single await: the token is at hand (see
- * `kTokenAtHand`) and the memory store holds everything the session may see. `undefined` sends
- * the call down the asynchronous path, which decides every other case (and throws).
+ * `ResourceSession.tokenAtHand`) and the memory store holds everything the session may see.
+ * `undefined` sends the call down the asynchronous path, which decides every other case (and throws).
  */
 function cachedUserAtHand (session: ResourceSession, ctx: ResourceContext): User | undefined {
-  if (session[kTokenAtHand]?.() === undefined) return undefined
+  if (session.tokenAtHand?.() === undefined) return undefined
   const userId = session.userId
   if (userId === null) return undefined
   const scopes = session.scopes
@@ -80,7 +79,7 @@ async function loadUser (session: ResourceSession, ctx: ResourceContext, opts: F
   if (userId === null) {
     data = await load()
     await ctx.cache.set(data.id, 'user', data)
-    session[kRememberUserId]?.(data.id)
+    session.rememberUserId?.(data.id)
   } else {
     const refresh = opts.cache === false
     data = await ctx.cache.load(userId, 'user', load, withEmail ? (refresh ? FRESH_WITH_EMAIL : CACHED_WITH_EMAIL) : (refresh ? FRESH : CACHED))

@@ -1,24 +1,10 @@
 import type { UsersCache } from '../cache/users-cache.js'
-import type { kTokenAtHand } from '../session/token-at-hand.js'
-import type { TokenSet } from '../session/token-set.js'
-
-/** HTTP methods the REST helpers accept. */
-export type ResourceMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-
-/** Options of a REST call made for a resource (a subset of the REST client's request options). */
-export interface ResourceRequestOptions {
-  /** @defaultValue 'GET' */
-  method?: ResourceMethod
-  query?: Record<string, string | number | boolean | bigint | null | undefined> | URLSearchParams
-  body?: unknown
-  signal?: AbortSignal
-}
-
-/** Keeps a user id that a fetch learned in the session (the login could not read it). */
-export const kRememberUserId = Symbol('fastify-discord.rememberUserId')
+import type { CallOptions } from '../shared/request-options.js'
+import type { TokenSet } from '../shared/token-set.js'
 
 /**
- * What the resources need from a session; `request.discord` (DiscordSession) satisfies it.
+ * What the resources need from a session: the token keeper of `request.discord` satisfies it.
+ * Declared here, by its user, so that the resources depend on no session code.
  */
 export interface ResourceSession {
   /** The Discord user id of the session, known after login with `identify`. */
@@ -26,14 +12,20 @@ export interface ResourceSession {
   /** The OAuth2 scopes Discord granted. */
   readonly scopes: readonly string[]
   /** Calls the API with the session's bearer token (refreshed when needed). */
-  request<ResultType = unknown> (route: string, opts?: ResourceRequestOptions & { oauth?: boolean }): Promise<ResultType>
+  request<ResultType = unknown> (route: string, opts?: CallOptions): Promise<ResultType>
   /** The session's current token set, or `null` when not authorized. */
   getAuthorizationToken (): Promise<TokenSet | null>
-  /** See {@link kRememberUserId}; a session that cannot keep it omits it. */
-  [kRememberUserId]? (userId: string): void
-  /** See `kTokenAtHand`; without it every fetch takes the asynchronous path. */
-  [kTokenAtHand]? (): TokenSet | undefined
+  /** Keeps a user id that a fetch learned in the session (the login could not read it); a session that cannot keep it omits it. */
+  rememberUserId? (userId: string): void
+  /**
+   * The token set when it is usable without any I/O, else `undefined` ("ask
+   * `getAuthorizationToken()`"); without it every fetch takes the asynchronous path.
+   */
+  tokenAtHand? (): TokenSet | undefined
 }
+
+/** Calls the API with the bot token. */
+export type BotRequest = <ResultType = unknown>(route: string, opts?: CallOptions) => Promise<ResultType>
 
 /** What the resources need from the app, built once by the plugin at registration. */
 export interface ResourceContext {
@@ -41,7 +33,7 @@ export interface ResourceContext {
   /** Base of image URLs in the models. */
   readonly cdnBaseUrl: string
   /** Calls the API with the bot token; throws ConfigurationError(NO_BOT_TOKEN) without one. */
-  botRequest<ResultType = unknown> (route: string, opts?: ResourceRequestOptions): Promise<ResultType>
+  readonly botRequest: BotRequest
 }
 
 /** Options of the cached fetches. */

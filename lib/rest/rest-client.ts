@@ -12,6 +12,7 @@ import { resolveRestClientOptions, type RateLimitWaitInfo, type ResolvedRestClie
 import { routeData, type RouteData } from './route-key.js'
 import { SharedCall } from './shared-call.js'
 import { send, TransportFailure, type RawResponse } from './transport.js'
+import type { DiscordHttpMethod, DiscordQuery } from '../shared/request-options.js'
 
 export type { RestAuth } from './rest-auth.js'
 export type { RestClientOptions, RestLogger, RateLimitWaitInfo } from './rest-options.js'
@@ -19,9 +20,9 @@ export type { RestClientOptions, RestLogger, RateLimitWaitInfo } from './rest-op
 /** Options of one {@link RestClient.request} call. */
 export interface RestRequestOptions {
   /** @defaultValue 'GET' */
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | undefined
+  method?: DiscordHttpMethod | undefined
   /** Query parameters; `null` and `undefined` values are left out. */
-  query?: Record<string, string | number | boolean | bigint | null | undefined> | URLSearchParams | undefined
+  query?: DiscordQuery | undefined
   /** Sent as JSON. */
   body?: unknown
   /** Extra request headers. Credentials go in `auth`, never here. */

@@ -98,9 +98,19 @@ const DEFAULTS = {
 
 const silentLogger: RestLogger = { debug () {}, warn () {} }
 
-/** Applies defaults and validates; throws `TypeError`/`RangeError` naming the option. */
+/** What {@link resolveRestClientOptions} returned: checked already, so it is taken as it is. */
+const resolvedOptions = new WeakSet<object>()
+
+/**
+ * Applies defaults and validates: the one check of the REST settings, whether they come from the
+ * plugin's `rest` option or from `new RestClient()`. Options it resolved itself are returned as
+ * they are, so the plugin's are checked once, at register.
+ *
+ * @throws TypeError or RangeError naming the option
+ */
 export function resolveRestClientOptions (options: RestClientOptions): ResolvedRestClientOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('RestClient options must be an object')
+  if (resolvedOptions.has(options)) return options as ResolvedRestClientOptions
   const { apiBaseUrl } = options
   if (typeof apiBaseUrl !== 'string' || !URL.canParse(apiBaseUrl)) throw new TypeError('`apiBaseUrl` must be an absolute URL')
   const appendix = options.userAgentAppendix ?? DEFAULTS.userAgentAppendix
@@ -111,7 +121,7 @@ export function resolveRestClientOptions (options: RestClientOptions): ResolvedR
   if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
     throw new TypeError('`clock` must have now(), setTimeout() and clearTimeout()')
   }
-  return Object.freeze({
+  return registered({
     apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
     userAgent: appendix === '' ? USER_AGENT : `${USER_AGENT} ${appendix}`,
     timeout: positive('timeout', options.timeout ?? DEFAULTS.timeout, false),
@@ -127,6 +137,17 @@ export function resolveRestClientOptions (options: RestClientOptions): ResolvedR
     clock,
     logger: options.logger ?? silentLogger
   })
+}
+
+/** Resolved options with another logger (the plugin's is Fastify's, known only at register). */
+export function withRestLogger (options: ResolvedRestClientOptions, logger: RestLogger): ResolvedRestClientOptions {
+  return registered({ ...options, logger })
+}
+
+function registered (options: ResolvedRestClientOptions): ResolvedRestClientOptions {
+  const frozen = Object.freeze(options)
+  resolvedOptions.add(frozen)
+  return frozen
 }
 
 /** Turns every form of `rejectOnRateLimit` into one predicate. */

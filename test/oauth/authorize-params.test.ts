@@ -1,6 +1,7 @@
 import Fastify from 'fastify'
 import t, { type Test } from 'tap'
-import { checkExtraParams, createDiscordOAuthClient, MAX_EXTRA_PARAMS, MAX_EXTRA_PARAMS_LENGTH, type DiscordOAuthClient } from '../../lib/oauth/discord-oauth-client.js'
+import { createDiscordOAuthClient, type DiscordOAuthClient } from '../../lib/oauth/discord-oauth-client.js'
+import { checkExtraParams, MAX_EXTRA_PARAMS, MAX_EXTRA_PARAMS_LENGTH } from '../../lib/login/login-request.js'
 import { USER_AGENT } from '../../lib/rest/rest-options.js'
 import { RestClient } from '../../lib/rest/rest-client.js'
 import { buildApp, login } from '../helpers/build-app.js'

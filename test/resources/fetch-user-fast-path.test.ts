@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import { MemoryTokenStore } from 'fastify-discord'
 import type { MemoryCacheStore } from '../../lib/cache/memory-cache-store.js'
-import type { DiscordPluginOptions } from '../../lib/options.js'
-import type { TokenSet } from '../../lib/session/token-set.js'
+import type { DiscordPluginOptions } from '../../lib/options/plugin-options.js'
+import type { TokenSet } from '../../lib/shared/token-set.js'
 import { authorizeAtFake, buildApp, finishLogin, injectWithJar, readSession, type TestApp } from '../helpers/build-app.js'
 import { CookieJar } from '../helpers/cookie-jar.js'
 
@@ -362,14 +362,13 @@ t.test('fetchUser({ cache: false }) always calls Discord, and what it gets is se
 t.test('a failure on the fast path is a rejection, never a synchronous throw; null options read as none', async (t) => {
   const { fetchUser } = await import('../../lib/resources/fetch-user.js')
   const { createUsersCache } = await import('../../lib/cache/users-cache.js')
-  const { kTokenAtHand } = await import('../../lib/session/token-at-hand.js')
   const ctx = { cache: createUsersCache(), cdnBaseUrl: 'https://cdn.example', botRequest: async () => { throw new Error('unused') } }
   const broken = {
     userId: '1',
     scopes: ['identify'],
     request: async () => { throw new Error('unused') },
     getAuthorizationToken: async () => null,
-    [kTokenAtHand] (): undefined { throw new Error('no request.session') }
+    tokenAtHand (): undefined { throw new Error('no request.session') }
   }
   let promise: Promise<unknown> | undefined
   t.doesNotThrow(() => { promise = fetchUser(broken, ctx) }, 'nothing is thrown synchronously')
@@ -378,6 +377,6 @@ t.test('a failure on the fast path is a rejection, never a synchronous throw; nu
   const user = { id: '1', username: 'a', discriminator: '0', global_name: null, avatar: null }
   await ctx.cache.set('1', 'user', user)
   const tokens = { accessToken: 'x', refreshToken: null, tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000, scopes: ['identify'] }
-  const session = { ...broken, getAuthorizationToken: async () => tokens, [kTokenAtHand]: () => undefined }
+  const session = { ...broken, getAuthorizationToken: async () => tokens, tokenAtHand: () => undefined }
   t.equal((await fetchUser(session, ctx, null)).id, '1', 'null options on the slow path')
 })

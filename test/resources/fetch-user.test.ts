@@ -5,8 +5,7 @@ import { User } from '../../lib/models/user.js'
 import { fetchConnections } from '../../lib/resources/fetch-connections.js'
 import { fetchGuilds } from '../../lib/resources/fetch-guilds.js'
 import { fetchUser, getCachedUser } from '../../lib/resources/fetch-user.js'
-import { kTokenAtHand } from '../../lib/session/token-at-hand.js'
-import type { TokenSet } from '../../lib/session/token-set.js'
+import type { TokenSet } from '../../lib/shared/token-set.js'
 import { connection, guild, legacyUser, migratedUser, publicProfile } from '../models/helpers/payloads.js'
 import { stubContext, stubSession } from './helpers/stubs.js'
 import type { StubHandler } from './helpers/stubs.js'
@@ -224,7 +223,7 @@ function atHand (user: typeof MIGRATED, scopes: string[]): ReturnType<typeof stu
   let checks = 0
   const getToken = stub.session.getAuthorizationToken.bind(stub.session)
   Object.assign(stub.session, {
-    [kTokenAtHand]: () => token,
+    tokenAtHand: () => token,
     async getAuthorizationToken () { checks++; return await getToken() }
   })
   return { ...stub, tokenChecks: () => checks }

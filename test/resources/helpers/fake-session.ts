@@ -1,5 +1,6 @@
 import { createUsersCache } from '../../../lib/cache/users-cache.js'
-import type { ResourceContext, ResourceRequestOptions, ResourceSession } from '../../../lib/resources/resource-types.js'
+import type { ResourceContext, ResourceSession } from '../../../lib/resources/resource-types.js'
+import type { CallOptions } from '../../../lib/shared/request-options.js'
 import { RestClient } from '../../../lib/rest/rest-client.js'
 import type { FakeDiscord } from '../../../lib/testing/fake-discord.js'
 
@@ -10,7 +11,7 @@ export function fakeSession (fake: FakeDiscord, rest: RestClient, userId: string
   return {
     userId,
     scopes,
-    async request<ResultType> (route: string, opts: ResourceRequestOptions = {}): Promise<ResultType> {
+    async request<ResultType> (route: string, opts: CallOptions = {}): Promise<ResultType> {
       return await rest.request<ResultType>(route, { ...opts, auth: { type: 'Bearer', token: token.accessToken } })
     },
     async getAuthorizationToken () { return token }
@@ -22,7 +23,7 @@ export function fakeContext (fake: FakeDiscord, rest: RestClient): ResourceConte
   return {
     cache: createUsersCache({ max: 100, ttl: 60_000 }),
     cdnBaseUrl: fake.pluginOptions.cdnBaseUrl,
-    async botRequest<ResultType> (route: string, opts: ResourceRequestOptions = {}): Promise<ResultType> {
+    async botRequest<ResultType> (route: string, opts: CallOptions = {}): Promise<ResultType> {
       return await rest.request<ResultType>(route, { ...opts, auth: { type: 'Bot', token: fake.botToken } })
     }
   }

@@ -1,16 +1,17 @@
 import { createUsersCache } from '../../../lib/cache/users-cache.js'
 import type { UsersCache } from '../../../lib/cache/users-cache.js'
-import type { ResourceContext, ResourceRequestOptions, ResourceSession } from '../../../lib/resources/resource-types.js'
-import type { TokenSet } from '../../../lib/session/token-set.js'
+import type { ResourceContext, ResourceSession } from '../../../lib/resources/resource-types.js'
+import type { CallOptions } from '../../../lib/shared/request-options.js'
+import type { TokenSet } from '../../../lib/shared/token-set.js'
 
 export const CDN = 'https://cdn.example.test'
 
 export interface StubCall {
   route: string
-  opts: ResourceRequestOptions & { oauth?: boolean }
+  opts: CallOptions & { oauth?: boolean }
 }
 
-export type StubHandler = (route: string, opts: ResourceRequestOptions & { oauth?: boolean }) => unknown
+export type StubHandler = (route: string, opts: CallOptions & { oauth?: boolean }) => unknown
 
 /** A ResourceSession whose `request` answers from `handler` and records every call. */
 export function stubSession (options: { userId: string | null, scopes: string[], handler: StubHandler, token?: TokenSet | null }): { session: ResourceSession, calls: StubCall[] } {
@@ -21,7 +22,7 @@ export function stubSession (options: { userId: string | null, scopes: string[],
   const session: ResourceSession & { setToken: (next: TokenSet | null) => void } = {
     userId: options.userId,
     scopes: options.scopes,
-    async request<ResultType> (route: string, opts: ResourceRequestOptions & { oauth?: boolean } = {}): Promise<ResultType> {
+    async request<ResultType> (route: string, opts: CallOptions & { oauth?: boolean } = {}): Promise<ResultType> {
       calls.push({ route, opts })
       // A real request is asynchronous: let concurrent callers interleave.
       await new Promise((resolve) => setImmediate(resolve))
@@ -39,7 +40,7 @@ export function stubContext (options: { bot?: StubHandler, cache?: UsersCache } 
   const ctx: ResourceContext = {
     cache: options.cache ?? createUsersCache({ max: 100, ttl: 60_000 }),
     cdnBaseUrl: CDN,
-    async botRequest<ResultType> (route: string, opts: ResourceRequestOptions = {}): Promise<ResultType> {
+    async botRequest<ResultType> (route: string, opts: CallOptions = {}): Promise<ResultType> {
       botCalls.push({ route, opts })
       if (options.bot === undefined) throw new Error('no bot handler')
       return await (options.bot(route, opts) as Promise<ResultType>)

@@ -1,0 +1,32 @@
+import type { SessionCookie } from '../cookie/session-cookie.js'
+import { MAX_PENDING, PENDING_BUDGET, STATE_TTL, type PendingLogin } from '../cookie/session-data.js'
+import { createCodeChallenge, createCodeVerifier, createState } from '../oauth/pkce.js'
+import type { LoginContext } from './login-context.js'
+import { readLoginRequest, type CreateSessionOptions } from './login-request.js'
+
+/**
+ * Starts a login: keeps a fresh state (with its PKCE verifier, `data` and `next`) in the session
+ * cookie, next to the attempts of other tabs still in progress, and returns Discord's authorize
+ * URL to redirect to.
+ *
+ * @throws InvalidArgument (400) for malformed options
+ */
+export function startLogin (cookie: SessionCookie, ctx: LoginContext, options: CreateSessionOptions | undefined): string {
+  const request = readLoginRequest(options, ctx)
+  const pending: PendingLogin = { state: createState(), verifier: createCodeVerifier(), createdAt: ctx.now() }
+  if ('data' in request) pending.data = request.data
+  if (request.next !== undefined) pending.next = request.next
+
+  // Built before the cookie is written, so that a refused argument leaves the session alone.
+  const url = ctx.oauth.createAuthorizationURL({
+    ...request.authorize,
+    state: pending.state,
+    codeChallenge: createCodeChallenge(pending.verifier)
+  })
+  const data = cookie.read()
+  const now = ctx.now()
+  const kept = [...(data.pending ?? []).filter((p) => now - p.createdAt < STATE_TTL), pending]
+  while (kept.length > MAX_PENDING || (kept.length > 1 && JSON.stringify(kept).length > PENDING_BUDGET)) kept.shift()
+  cookie.write({ ...data, pending: kept })
+  return url
+}

@@ -1,0 +1,135 @@
+import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL } from '../cache/cache-defaults.js'
+import type { CacheStore } from '../cache/cache-store.js'
+import type { ResolvedRestClientOptions, RestClientOptions } from '../rest/rest-options.js'
+import type { TokenStore } from '../shared/token-store.js'
+
+/** Session options forwarded to `@fastify/secure-session` when the app has not registered it. */
+export interface DiscordSessionOptions {
+  /**
+   * A 32-byte key (a Buffer, or a base64 string), or several to rotate keys (the first encrypts).
+   * Generate one with `npx @fastify/secure-session > secret-key`.
+   */
+  key?: string | Buffer | Array<string | Buffer> | undefined
+  /** A passphrase of at least 32 bytes, stretched into a key with `salt` (slower to start than `key`). */
+  secret?: string | Buffer | undefined
+  /** 16-byte salt used with `secret`. */
+  salt?: string | Buffer | undefined
+  /** @defaultValue `'session'` */
+  cookieName?: string | undefined
+  /** Session lifetime in seconds, checked inside the encrypted payload. @defaultValue `86400` (one day) */
+  expiry?: number | undefined
+  /**
+   * Cookie attributes, merged over the defaults.
+   * @defaultValue `{ path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' }` (`secure` when the request is HTTPS, as Fastify's `trustProxy` sees it)
+   */
+  cookie?: Record<string, unknown> | undefined
+}
+
+/** The users cache: the size of the default in-process store, or a store of the app's own, and the entries' lifetime. */
+export interface DiscordCacheOptions {
+  /** Most users kept by the default store; not allowed with `store` (its size is the store's business). @defaultValue env `DISCORD_USERS_CACHE_MAX_LIMIT`, else `10000` */
+  max?: number | undefined
+  /** Lifetime of an entry in milliseconds, given to the store with every write. @defaultValue `300000` (5 minutes) */
+  ttl?: number | undefined
+  /** A store of the app's own (Redis…). @defaultValue an in-process LRU store of `max` users */
+  store?: CacheStore | undefined
+}
+
+/** Options of `app.register(fastifyDiscord, options)`. */
+export interface DiscordPluginOptions {
+  /** The application's client id. @defaultValue env `DISCORD_CLIENT_ID` */
+  clientId?: string | undefined
+  /** The application's client secret. @defaultValue env `DISCORD_CLIENT_SECRET` */
+  clientSecret?: string | undefined
+  /** The absolute redirect URI registered at Discord. @defaultValue env `DISCORD_REDIRECT_URI` */
+  redirectUri?: string | undefined
+  /** Bot token for `botRequest()` and `fetchBot()`. @defaultValue env `DISCORD_BOT_TOKEN`, else none */
+  botToken?: string | undefined
+  /** Scopes the login route asks for. @defaultValue `['identify']` */
+  scope?: string[] | undefined
+  /** Where the session key comes from, when the app has not registered `@fastify/secure-session` itself. */
+  session?: DiscordSessionOptions | undefined
+  /** @defaultValue `'https://discord.com/api/v10'` */
+  apiBaseUrl?: string | undefined
+  /** @defaultValue `'https://discord.com/oauth2/authorize'` */
+  authorizeUrl?: string | undefined
+  /** @defaultValue `` `${apiBaseUrl}/oauth2/token` `` */
+  tokenUrl?: string | undefined
+  /** @defaultValue `` `${apiBaseUrl}/oauth2/token/revoke` `` */
+  revokeUrl?: string | undefined
+  /** @defaultValue `'https://cdn.discordapp.com'` */
+  cdnBaseUrl?: string | undefined
+  /** Path of the login route; `false` turns it off. @defaultValue `'/login'` */
+  loginPath?: string | false | undefined
+  /** Path of the callback route; `false` turns it off. @defaultValue the path of `redirectUri` */
+  callbackPath?: string | false | undefined
+  /** Path of the logout route (POST); `false` turns it off. @defaultValue `'/logout'` */
+  logoutPath?: string | false | undefined
+  /** Where the callback route sends the user after login when no `next` was given. @defaultValue `'/'` */
+  successRedirect?: string | undefined
+  /** Where the callback route sends a browser when the login failed; unset: an error reply. @defaultValue none */
+  failureRedirect?: string | undefined
+  /** The users cache: its size, or a store of your own (`{ store, ttl }`, or the store itself). @defaultValue `{ max: 10000, ttl: 300000 }` */
+  cache?: DiscordCacheOptions | CacheStore | undefined
+  /** Server-side token storage; the session then holds only an opaque id. @defaultValue tokens inside the encrypted session cookie */
+  tokenStore?: TokenStore | undefined
+  /** `prompt` of the login route. @defaultValue `'consent'` */
+  prompt?: 'consent' | 'none' | undefined
+  /**
+   * Knobs of the REST client: timeouts, retries, the per-identity global limit and the
+   * wait-or-throw rate-limit policy (`rejectOnRateLimit`, `maxRateLimitWait`).
+   * @defaultValue the RestClient defaults (15 s timeout, 2 retries, 50 requests/s, wait up to 5 s)
+   */
+  rest?: DiscordRestOptions | undefined
+  /** Clock seam for tests: milliseconds since the epoch. @defaultValue `Date.now` */
+  now?: (() => number) | undefined
+}
+
+/** The REST client options the plugin lets you set (it supplies `apiBaseUrl` and the logger). */
+export type DiscordRestOptions = Omit<RestClientOptions, 'apiBaseUrl' | 'logger'>
+
+/** Options after defaults, environment fallbacks and checks; frozen. */
+export interface ResolvedOptions {
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly redirectUri: string
+  readonly botToken: string | null
+  readonly scope: readonly string[]
+  /** `null`: none given (the app may have registered `@fastify/secure-session` itself). */
+  readonly session: DiscordSessionOptions | null
+  readonly apiBaseUrl: string
+  readonly authorizeUrl: string
+  readonly tokenUrl: string
+  readonly revokeUrl: string
+  readonly cdnBaseUrl: string
+  readonly loginPath: string | false
+  readonly callbackPath: string | false
+  readonly logoutPath: string | false
+  readonly successRedirect: string
+  readonly failureRedirect: string | null
+  readonly cache: { readonly max: number, readonly ttl: number } | { readonly store: CacheStore, readonly ttl: number } | CacheStore
+  readonly tokenStore: TokenStore | null
+  readonly prompt: 'consent' | 'none'
+  /**
+   * The `iss` values (RFC 9207) a callback may carry: Discord's `https://discord.com`, and the
+   * origin of `authorizeUrl` when that points elsewhere (a fake Discord may announce either).
+   */
+  readonly issuers: readonly string[]
+  /** The REST client's settings, checked and with their defaults. */
+  readonly rest: ResolvedRestClientOptions
+  readonly now: () => number
+}
+
+/** Defaults of the options that have one independent of other options. */
+export const DEFAULTS = {
+  scope: ['identify'],
+  apiBaseUrl: 'https://discord.com/api/v10',
+  authorizeUrl: 'https://discord.com/oauth2/authorize',
+  cdnBaseUrl: 'https://cdn.discordapp.com',
+  loginPath: '/login',
+  logoutPath: '/logout',
+  successRedirect: '/',
+  cacheMax: DEFAULT_USERS_CACHE_MAX,
+  cacheTtl: DEFAULT_USERS_CACHE_TTL,
+  prompt: 'consent'
+} as const
