@@ -5,8 +5,8 @@ import { ConnectionService, ConnectionVisibility } from 'discord-api-types/v10'
 import { fakeUser } from '../../lib/testing/index.js'
 import type { FakeDiscord } from '../../lib/testing/index.js'
 
-// CI has shared/ beside the clone, as /work/shared is beside /work/main in development.
-const spec = new DiscordSpec(new URL('../../../shared/discord/openapi.json', import.meta.url))
+// Vendored with its licence and origin (see fixtures/discord-openapi/README.md), so a clone needs nothing beside it.
+const spec = new DiscordSpec(new URL('./fixtures/discord-openapi/openapi.json', import.meta.url))
 
 interface Case {
   name: string
