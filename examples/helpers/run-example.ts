@@ -110,7 +110,7 @@ export async function runExample (options: RunExampleOptions): Promise<RunningEx
 
 /**
  * Whether the module with this `import.meta.url` is the script Node was started with (what
- * `import.meta.main` says on Node 24; the package supports Node 20).
+ * `import.meta.main` says on Node 24; Node 22, which the package supports, lacks it).
  */
 export function isMain (moduleUrl: string, argv: readonly string[] = process.argv): boolean {
   const script = argv[1]

@@ -31,7 +31,7 @@ async function freePort (): Promise<number> {
 const TEST_NAME = 'a user logs in through the consent page, sees the profile, reloads, logs out, and can cancel'
 
 if (!existsSync(CHROMIUM)) {
-  const reason = `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH, or run scripts/setup.sh to install Debian's chromium)`
+  const reason = `Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH, or run scripts/setup-tests.sh to install Debian's chromium)`
   if (process.env['CI'] === 'true') t.fail(reason)
   else t.test(TEST_NAME, { skip: reason }, async () => {})
 } else {

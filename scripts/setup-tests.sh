@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Everything a fresh machine needs before the demo or the tests: the npm packages from the
-# lockfile, and Debian's chromium for the real-browser test (test/e2e/demo-browser.test.ts
-# drives /usr/bin/chromium, or $CHROMIUM_PATH, with playwright-core; nothing downloads a
-# browser of its own).
+# What a fresh machine needs before `npm test` (the demo needs `npm ci` only): the npm packages
+# from the lockfile, and the system packages the tests use. Today that is Debian's chromium, for
+# the real-browser test (test/e2e/demo-browser.test.ts drives /usr/bin/chromium, or
+# $CHROMIUM_PATH, with playwright-core; nothing downloads a browser of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
