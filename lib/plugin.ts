@@ -18,7 +18,8 @@ import { RefreshCoordinator } from './tokens/refresh-coordinator.js'
 import './augment.js'
 
 async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPluginOptions): Promise<void> {
-  const options = resolveOptions(input)
+  const sessionRegistered = fastify.hasDecorator('createSecureSession') || fastify.hasRequestDecorator('session')
+  const options = resolveOptions(input, process.env, { sessionRegistered })
   if ((input as { prefix?: unknown } | undefined)?.prefix !== undefined) {
     // fastify-plugin skips encapsulation, so Fastify applies no prefix to these routes.
     fastify.log.warn('fastify-discord: the `prefix` register option has no effect; set loginPath, callbackPath and logoutPath instead')

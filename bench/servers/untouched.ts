@@ -18,7 +18,7 @@ if (process.env.BENCH_WITH_PLUGIN === '1') {
   } else {
     // Endpoints are never called: no route here reads request.discord.
     await app.register(plugin, {
-      clientId: '1',
+      clientId: '123456789012345678',
       clientSecret: 'bench-client-secret',
       redirectUri: 'http://127.0.0.1/callback',
       session: { key: sessionKey() }

@@ -1,12 +1,22 @@
 /**
- * The candidate a misspelt name most likely meant: the first within two edits, ignoring case.
+ * The candidate a misspelt name most likely meant: the closest within two edits, ignoring case
+ * (the first listed wins a tie).
  *
  * @param name - what was written
  * @param candidates - the names that exist
  */
 export function didYouMean (name: string, candidates: readonly string[]): string | undefined {
   const lower = name.toLowerCase()
-  return candidates.find((candidate) => editDistance(candidate.toLowerCase(), lower) <= 2)
+  let best: string | undefined
+  let bestDistance = 3
+  for (const candidate of candidates) {
+    const distance = editDistance(candidate.toLowerCase(), lower)
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
 }
 
 /** Levenshtein distance, for short option names only. */

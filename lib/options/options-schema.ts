@@ -11,7 +11,7 @@ const Binary = Type.Unsafe<string | Buffer>({ anyOf: [{ type: 'string' }, { type
  * given as an object with methods are checked by shape in `resolveOptions()`.
  */
 export const OptionsSchema = Type.Object({
-  clientId: Type.Optional(Type.String({ pattern: '^[0-9]{1,25}$' })),
+  clientId: Type.Optional(Type.String({ pattern: '^[0-9]{17,20}$' })),
   clientSecret: Type.Optional(Text),
   redirectUri: Type.Optional(Text),
   botToken: Type.Optional(Text),

@@ -4,19 +4,50 @@ import { resolveRestClientOptions, type ResolvedRestClientOptions } from '../res
 import type { TokenStore } from '../shared/token-store.js'
 import { didYouMean } from './did-you-mean.js'
 import { checkOptions, ENV, knownOptions, REGISTER_OPTIONS, REST_KEYS } from './options-schema.js'
+import { unknownScopes } from './scopes.js'
 import { DEFAULTS, type DiscordCacheOptions, type DiscordPluginOptions, type DiscordRestOptions, type DiscordSessionOptions, type ResolvedOptions } from './plugin-options.js'
 
 const DISCORD_ISSUER = 'https://discord.com'
 
+/** What a malformed option should have been, for the options whose type alone does not say it. */
+const EXPECTED: Record<string, string> = {
+  clientId: 'a snowflake: 17–20 digits',
+  clientSecret: 'a non-empty string',
+  botToken: 'a non-empty string',
+  redirectUri: 'an absolute http(s) URL',
+  loginPath: 'a path starting with `/`, or false',
+  callbackPath: 'a path starting with `/`, or false',
+  logoutPath: 'a path starting with `/`, or false',
+  prompt: "'consent' or 'none'",
+  'session.expiry': 'whole seconds, at least 60',
+  'cache.max': 'a whole number of users, at least 1',
+  'cache.ttl': 'whole milliseconds, at least 1'
+}
+
+const REQUIRED = ['clientId', 'clientSecret', 'redirectUri'] as const
+
+/** How the plugin calls resolveOptions(): what it knows about the app it is registered on. */
+export interface ResolveContext {
+  /**
+   * Whether the app registered `@fastify/secure-session` itself, so that a missing `session`
+   * is fine. `true` leaves the key check to registration.
+   * @defaultValue true
+   */
+  sessionRegistered?: boolean
+}
+
 /**
  * Applies defaults and environment fallbacks to the plugin options and checks them once, at
- * registration. Errors name the option (and its environment variable), never its value.
+ * registration. Every problem found is reported in one error, so that a new app is fixed in one
+ * run, not one option per run. Errors name the option (and its environment variable), never
+ * its value.
  *
  * @param input - the options given to `register`
  * @param env - where the environment fallbacks are read
+ * @param context - what the plugin knows about the app
  * @throws ConfigurationError when an option is missing or malformed
  */
-export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.ProcessEnv = process.env, context: ResolveContext = {}): ResolvedOptions {
   if (typeof input !== 'object' || input === null) throw new ConfigurationError('fastify-discord options must be an object')
   const { now, cache, tokenStore, rest, ...plain } = input
   const withEnv: Record<string, unknown> = { ...dropUndefined(plain) }
@@ -35,13 +66,17 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   }
   if (tokenStore !== undefined) withEnv['tokenStore'] = tokenStore
 
-  if (!checkOptions.Check(withEnv)) {
-    const errors = [...checkOptions.Errors(withEnv)]
-    const unknown = errors.find((error) => error.schemaPath.endsWith('/additionalProperties'))
-    if (unknown !== undefined) throw unknownOption(optionName(unknown.instancePath))
-    const [first] = errors
-    throw invalid(first === undefined ? 'options' : optionName(first.instancePath))
+  const problems = [...schemaProblems(withEnv), ...missingProblems(withEnv)]
+  const malformed = new Set(problems.map((problem) => /^`([^`]+)`/.exec(problem)?.[1]))
+  for (const name of ['redirectUri', 'apiBaseUrl', 'authorizeUrl', 'tokenUrl', 'revokeUrl', 'cdnBaseUrl']) {
+    const value = withEnv[name]
+    if (typeof value === 'string' && !malformed.has(name) && !isAbsoluteUrl(value)) problems.push(invalid(name, 'an absolute http(s) URL').message)
   }
+  if (Array.isArray(withEnv['scope']) && !malformed.has('scope')) problems.push(...unknownScopes(withEnv['scope'] as string[]))
+  problems.push(...sessionProblems(withEnv['session'] as DiscordSessionOptions | undefined, malformed.has('session.key'), context.sessionRegistered ?? true))
+  if (problems.length === 1) throw new ConfigurationError(problems[0] as string)
+  if (problems.length > 1) throw new ConfigurationError(`fastify-discord options have ${problems.length} problems:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+
   const options = withEnv as DiscordPluginOptions
   if (now !== undefined && typeof now !== 'function') throw invalid('now')
   if (tokenStore !== undefined && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
@@ -51,21 +86,22 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     if (cacheOptions.max !== undefined) throw new ConfigurationError('`cache.max` sizes the default store only: size `cache.store` yourself, or leave it out')
   }
 
-  const clientId = required(options.clientId, 'clientId')
-  const clientSecret = required(options.clientSecret, 'clientSecret')
-  const redirectUri = absoluteUrl(required(options.redirectUri, 'redirectUri'), 'redirectUri')
-  const apiBaseUrl = trimSlash(absoluteUrl(options.apiBaseUrl ?? DEFAULTS.apiBaseUrl, 'apiBaseUrl'))
-  const authorizeUrl = absoluteUrl(options.authorizeUrl ?? DEFAULTS.authorizeUrl, 'authorizeUrl')
-  const tokenUrl = absoluteUrl(options.tokenUrl ?? `${apiBaseUrl}/oauth2/token`, 'tokenUrl')
-  const revokeUrl = absoluteUrl(options.revokeUrl ?? `${apiBaseUrl}/oauth2/token/revoke`, 'revokeUrl')
-  const cdnBaseUrl = trimSlash(absoluteUrl(options.cdnBaseUrl ?? DEFAULTS.cdnBaseUrl, 'cdnBaseUrl'))
+  // Present and well-formed: checked above.
+  const clientId = options.clientId as string
+  const clientSecret = options.clientSecret as string
+  const redirectUri = options.redirectUri as string
+  const apiBaseUrl = trimSlash(options.apiBaseUrl ?? DEFAULTS.apiBaseUrl)
+  const authorizeUrl = options.authorizeUrl ?? DEFAULTS.authorizeUrl
+  const tokenUrl = options.tokenUrl ?? `${apiBaseUrl}/oauth2/token`
+  const revokeUrl = options.revokeUrl ?? `${apiBaseUrl}/oauth2/token/revoke`
+  const cdnBaseUrl = trimSlash(options.cdnBaseUrl ?? DEFAULTS.cdnBaseUrl)
   const failureRedirect = options.failureRedirect ?? null
   const loginPath = options.loginPath ?? DEFAULTS.loginPath
   const callbackPath = options.callbackPath ?? new URL(redirectUri).pathname
   const logoutPath = options.logoutPath ?? DEFAULTS.logoutPath
   distinctPaths({ loginPath, callbackPath, logoutPath }, options.callbackPath === undefined)
 
-  const session = options.session === undefined ? null : requireSessionKey({ ...options.session })
+  const session = options.session === undefined ? null : { ...options.session }
 
   return Object.freeze({
     rest: resolveRest(rest, apiBaseUrl),
@@ -93,6 +129,61 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   })
 }
 
+/** Every unknown option first (a typo explains the rest), then every malformed one, once each. */
+function schemaProblems (withEnv: Record<string, unknown>): string[] {
+  if (checkOptions.Check(withEnv)) return []
+  const errors = [...checkOptions.Errors(withEnv)]
+  // An unknown key gives two errors: the parent's `additionalProperties` (listing the keys) and
+  // the key's own `schema is false`; the first names them all.
+  const unknownNames = errors.flatMap((error) => {
+    if (error.keyword !== 'additionalProperties') return []
+    const base = optionName(error.instancePath)
+    const extra = (error.params as { additionalProperties?: unknown[] }).additionalProperties ?? []
+    return extra.map((key) => base === '' ? String(key) : `${base}.${String(key)}`)
+  })
+  const malformed = errors
+    .filter((error) => error.keyword !== 'additionalProperties' && !error.schemaPath.endsWith('/additionalProperties'))
+    .map((error) => optionName(error.instancePath))
+  return [
+    ...[...new Set(unknownNames)].map((name) => unknownOption(name).message),
+    ...[...new Set(malformed)].map((name) => invalid(name === '' ? 'options' : name, expectation(name, withEnv)).message)
+  ]
+}
+
+function expectation (name: string, withEnv: Record<string, unknown>): string | undefined {
+  if (name === 'scope') {
+    const scope = withEnv['scope']
+    const spaced = typeof scope === 'string' || (Array.isArray(scope) && scope.some((entry) => typeof entry === 'string' && /\s/.test(entry)))
+    return spaced ? "an array of scope strings, not one space-separated string: `['identify', 'guilds']`" : 'a non-empty array of scope strings'
+  }
+  return EXPECTED[name]
+}
+
+/** Every missing credential at once. */
+function missingProblems (withEnv: Record<string, unknown>): string[] {
+  const missing = REQUIRED.filter((name) => withEnv[name] === undefined)
+  if (missing.length === 0) return []
+  const list = (names: readonly string[]): string => names.length === 1 ? names[0] as string : `${names.slice(0, -1).join(', ')} and ${names.at(-1) as string}`
+  const options = list(missing.map((name) => `\`${name}\``))
+  const variables = list(missing.map((name) => ENV[name]))
+  return missing.length === 1
+    ? [`${options} is required: pass it to register() or set ${variables}`]
+    : [`${options} are required: pass them to register() or set ${variables}`]
+}
+
+/** A missing key, or a key written the way another tool prints it. Never shows the key. */
+function sessionProblems (session: DiscordSessionOptions | undefined, malformed: boolean, sessionRegistered: boolean): string[] {
+  if (session === undefined) return sessionRegistered ? [] : [MISSING_KEY]
+  if (session.key === undefined && session.secret === undefined) return [MISSING_KEY]
+  if (malformed) return []
+  const keys = Array.isArray(session.key) ? session.key : [session.key]
+  return keys.some((key) => typeof key === 'string' && /^[0-9a-f]{64}$/i.test(key))
+    ? ["`session.key` looks like 64 hex characters (32 bytes written as hex), but a string key is read as base64: pass `Buffer.from(key, 'hex')`, a base64 string of 44 characters, or the file from `npx @fastify/secure-session > secret-key` as `readFileSync('secret-key')`"]
+    : []
+}
+
+const MISSING_KEY = '`session.key` (or `session.secret` with `session.salt`) is required to encrypt the session cookie, unless @fastify/secure-session is registered before fastify-discord'
+
 /**
  * The one check that requires a session key: of a `session` option here, at resolution, and of
  * no `session` at all at registration, when the app has not registered `@fastify/secure-session`.
@@ -102,7 +193,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
 export function requireSessionKey (session: DiscordSessionOptions | null): DiscordSessionOptions {
   // A random per-process key would log everyone out on restart and break multi-process apps.
   if (session === null || (session.key === undefined && session.secret === undefined)) {
-    throw new ConfigurationError('`session.key` (or `session.secret` with `session.salt`) is required to encrypt the session cookie, unless @fastify/secure-session is registered before fastify-discord')
+    throw new ConfigurationError(MISSING_KEY)
   }
   return session
 }
@@ -143,20 +234,13 @@ function resolveCache (cache: DiscordCacheOptions | undefined, env: NodeJS.Proce
   return Object.freeze({ max: max ?? DEFAULTS.cacheMax, ttl: cache?.ttl ?? DEFAULTS.cacheTtl })
 }
 
-function required (value: string | undefined, name: keyof typeof ENV): string {
-  if (value === undefined) throw new ConfigurationError(`\`${name}\` is required: pass it to register() or set ${ENV[name]}`)
-  return value
-}
-
-function absoluteUrl (value: string, name: string): string {
-  let url: URL
+function isAbsoluteUrl (value: string): boolean {
   try {
-    url = new URL(value)
+    const { protocol } = new URL(value)
+    return protocol === 'https:' || protocol === 'http:'
   } catch {
-    throw invalid(name, 'an absolute http(s) URL')
+    return false
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(name, 'an absolute http(s) URL')
-  return value
 }
 
 function invalid (name: string, expected?: string): ConfigurationError {

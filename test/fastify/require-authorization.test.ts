@@ -216,7 +216,7 @@ t.test('malformed options are refused when the route is declared, not when it is
 })
 
 t.test('a login path that is not an absolute path is refused, where the options enter', async (t) => {
-  const base = { clientId: '1', clientSecret: 's', redirectUri: 'http://localhost/cb' }
+  const base = { clientId: '123456789012345678', clientSecret: 's', redirectUri: 'http://localhost/cb' }
   t.throws(() => resolveOptions({ ...base, loginPath: 'login' }, {}), { name: 'ConfigurationError', message: /`loginPath` is malformed/ })
   t.throws(() => resolveOptions({ ...base, loginPath: '' }, {}), { name: 'ConfigurationError', message: /`loginPath` is malformed/ })
   t.equal(resolveOptions({ ...base, loginPath: undefined }, {}).loginPath, '/login', 'unset is the default')

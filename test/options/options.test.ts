@@ -51,24 +51,24 @@ t.test('derives token and revoke URLs from apiBaseUrl, without a trailing slash'
 
 t.test('falls back to the environment for credentials, bot token and cache size', async (t) => {
   const options = resolveOptions({}, {
-    DISCORD_CLIENT_ID: '42',
+    DISCORD_CLIENT_ID: '423456789012345678',
     DISCORD_CLIENT_SECRET: SECRET,
     DISCORD_REDIRECT_URI: 'http://localhost:3000/callback',
     DISCORD_BOT_TOKEN: 'bot-token',
     DISCORD_USERS_CACHE_MAX_LIMIT: '250'
   })
-  t.equal(options.clientId, '42')
+  t.equal(options.clientId, '423456789012345678')
   t.equal(options.clientSecret, SECRET)
   t.equal(options.botToken, 'bot-token')
   t.same(options.cache, { max: 250, ttl: 300_000 })
-  t.equal(resolveOptions({ ...base, clientId: '7' }, { DISCORD_CLIENT_ID: '42' }).clientId, '7', 'an option wins over the environment')
+  t.equal(resolveOptions({ ...base, clientId: '723456789012345678' }, { DISCORD_CLIENT_ID: '423456789012345678' }).clientId, '723456789012345678', 'an option wins over the environment')
 })
 
 t.test('a missing credential names the option and its environment variable', async (t) => {
   rejects(t, { clientSecret: SECRET, redirectUri: base.redirectUri }, {}, /`clientId`.*DISCORD_CLIENT_ID/)
-  rejects(t, { clientId: '1', redirectUri: base.redirectUri }, {}, /`clientSecret`.*DISCORD_CLIENT_SECRET/)
-  rejects(t, { clientId: '1', clientSecret: SECRET }, {}, /`redirectUri`.*DISCORD_REDIRECT_URI/)
-  rejects(t, { clientId: '1', redirectUri: base.redirectUri }, { DISCORD_CLIENT_SECRET: '' }, /DISCORD_CLIENT_SECRET/)
+  rejects(t, { clientId: '123456789012345678', redirectUri: base.redirectUri }, {}, /`clientSecret`.*DISCORD_CLIENT_SECRET/)
+  rejects(t, { clientId: '123456789012345678', clientSecret: SECRET }, {}, /`redirectUri`.*DISCORD_REDIRECT_URI/)
+  rejects(t, { clientId: '123456789012345678', redirectUri: base.redirectUri }, { DISCORD_CLIENT_SECRET: '' }, /DISCORD_CLIENT_SECRET/)
 })
 
 t.test('a malformed option is refused without echoing its value', async (t) => {

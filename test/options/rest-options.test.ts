@@ -3,7 +3,7 @@ import { resolveOptions } from '../../lib/options/resolve-options.js'
 import { resolveRestClientOptions, withRestLogger } from '../../lib/rest/rest-options.js'
 import { buildApp, injectWithJar, login } from '../helpers/build-app.js'
 
-const base = { clientId: '1', clientSecret: 's3cr3t-value', redirectUri: 'http://localhost/cb', session: { key: Buffer.alloc(32) } }
+const base = { clientId: '123456789012345678', clientSecret: 's3cr3t-value', redirectUri: 'http://localhost/cb', session: { key: Buffer.alloc(32) } }
 
 t.test('REST knobs are checked at registration and named in the error', async (t) => {
   t.throws(() => resolveOptions({ ...base, rest: { timeout: -1 } }), { name: 'ConfigurationError', message: /`rest\.timeout`/ })

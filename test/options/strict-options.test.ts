@@ -61,7 +61,7 @@ t.test('register passes `prefix` through to the plugin, which neither refuses it
 t.test('register rejects a misspelt option with a ConfigurationError naming it', async (t) => {
   const app = Fastify()
   t.teardown(async () => app.close())
-  const input = { clientId: '1', clientSecret: SECRET, redirectUri: REDIRECT_URI, session: { key: randomBytes(32) }, callbackPth: '/cb' }
+  const input = { clientId: '123456789012345678', clientSecret: SECRET, redirectUri: REDIRECT_URI, session: { key: randomBytes(32) }, callbackPth: '/cb' }
   const err = await app.register(fastifyDiscord, input as DiscordPluginOptions).ready().then(() => null, (e: unknown) => e)
   t.ok(err instanceof ConfigurationError)
   t.match((err as Error).message, /`callbackPth`.*did you mean `callbackPath`/)

@@ -12,7 +12,7 @@ const SECRET = 'client-secret-that-must-not-leak-0123456789'
 t.test('register rejects without a session key, naming the option', async (t) => {
   const app = Fastify()
   t.teardown(async () => app.close())
-  const err = await app.register(fastifyDiscord, { clientId: '1', clientSecret: SECRET, redirectUri: REDIRECT_URI }).ready().then(() => null, (e: unknown) => e)
+  const err = await app.register(fastifyDiscord, { clientId: '123456789012345678', clientSecret: SECRET, redirectUri: REDIRECT_URI }).ready().then(() => null, (e: unknown) => e)
   t.ok(err instanceof ConfigurationError)
   t.match((err as Error).message, /`session.key`/)
 })
@@ -30,7 +30,7 @@ t.test('a session key of the wrong length is a ConfigurationError that does not 
   const app = Fastify()
   t.teardown(async () => app.close())
   const key = randomBytes(16)
-  const err = await app.register(fastifyDiscord, { clientId: '1', clientSecret: SECRET, redirectUri: REDIRECT_URI, session: { key } }).ready().then(() => null, (e: unknown) => e) as Error
+  const err = await app.register(fastifyDiscord, { clientId: '123456789012345678', clientSecret: SECRET, redirectUri: REDIRECT_URI, session: { key } }).ready().then(() => null, (e: unknown) => e) as Error
   t.ok(err instanceof ConfigurationError)
   t.match(err.message, /`session` is malformed: key must be 32 bytes/)
   t.notMatch(err.message, key.toString('base64'))
