@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
-import { pathToFileURL } from 'node:url'
+import { basename } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { DiscordPluginOptions } from 'fastify-discord'
 import { createFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from 'fastify-discord/testing'
@@ -35,6 +36,21 @@ export interface RunExampleOptions {
   env?: NodeJS.ProcessEnv
   /** Where the banner goes. @defaultValue `console.log` */
   print?: (line: string) => void
+  /** How the example is started, for the hint when PORT is taken. @defaultValue `npm run demo` */
+  command?: string
+}
+
+/** PORT is taken: says which port and how to choose another, in place of a raw EADDRINUSE stack. */
+export class PortInUseError extends Error {
+  readonly code = 'EADDRINUSE'
+  readonly port: number
+
+  constructor (port: number, host: string, command: string, cause: unknown) {
+    const other = port === 65535 ? 3001 : port + 1
+    super(`Port ${port} on ${host} is already in use (by another copy of this app?). Choose another port with PORT, for example:\n\n    PORT=${other} ${command}\n\n  PORT=0 picks any free port.`, { cause })
+    this.name = 'PortInUseError'
+    this.port = port
+  }
 }
 
 /** A running example, as {@link runExample} returns it. */
@@ -89,6 +105,7 @@ export async function runExample (options: RunExampleOptions): Promise<RunningEx
   } catch (err) {
     await app?.close()
     await fake?.close()
+    if ((err as { code?: unknown }).code === 'EADDRINUSE') throw new PortInUseError(port, host, options.command ?? 'npm run demo', err)
     throw err
   }
   const url = `http://localhost:${port}`
@@ -127,7 +144,17 @@ export async function runIfMain (moduleUrl: string, options: RunExampleOptions):
   if (!isMain(moduleUrl)) return
   // Reached only in a started script, which test/examples/script.test.ts runs uninstrumented.
   /* c8 ignore start */
-  const running = await runExample(options)
+  const file = basename(fileURLToPath(moduleUrl))
+  const command = options.command ?? (file === 'demo.ts' ? 'npm run demo' : `npx tsx --conditions=fastify-discord-source examples/${file}`)
+  let running: RunningExample
+  try {
+    running = await runExample({ ...options, command })
+  } catch (err) {
+    if (!(err instanceof PortInUseError)) throw err
+    console.error(`\n  ${err.message}\n`)
+    process.exitCode = 1
+    return
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       running.close().then(() => process.exit(0), () => process.exit(1))

@@ -74,7 +74,7 @@ t.test('a build that fails closes the fake it started', async (t) => {
   await t.rejects(fetch(`${fakeUrl}/oauth2/authorize`), 'the fake no longer listens')
 })
 
-t.test('a port already in use fails the start and closes the app and the fake', async (t) => {
+t.test('a port already in use fails the start with which port and how to choose another, and closes the app and the fake', async (t) => {
   const blocker = createServer()
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
   t.teardown(() => { blocker.close() })
@@ -84,11 +84,15 @@ t.test('a port already in use fails the start and closes the app and the fake', 
     ...basic.example,
     env: { ...QUIET, HOST: '127.0.0.1', PORT: String(port) },
     print: () => {},
+    command: 'npm run demo',
     build: async (context) => {
       fakeUrl = String(context.fake?.url)
       return basic.example.build(context)
     }
-  }), { code: 'EADDRINUSE' })
+  }), { name: 'PortInUseError', code: 'EADDRINUSE', port, message: `Port ${port} on 127.0.0.1 is already in use` })
+  const err = await runExample({ ...basic.example, env: { ...QUIET, HOST: '127.0.0.1', PORT: String(port) }, print: () => {} }).catch((e: unknown) => e) as Error
+  t.match(err.message, `PORT=${port + 1} npm run demo`, 'the hint shows the command with another PORT')
+  t.match(err.message, 'PORT=0 picks any free port')
   await t.rejects(fetch(`${fakeUrl}/oauth2/authorize`), 'the fake no longer listens')
 })
 
