@@ -9,8 +9,8 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { PermissionFlagsBits } from 'discord-api-types/v10'
-import fastifyDiscord from 'fastify-discord'
-import { escapeHtml, logoutForm } from './helpers/html.js'
+import fastifyDiscord, { AccessDenied, InvalidState, OAuth2Error } from 'fastify-discord'
+import { escapeHtml, FAVICON_SVG, faviconLink, logoutForm } from './helpers/html.js'
 import { runIfMain, type ExampleContext, type RunExampleOptions } from './helpers/run-example.js'
 
 const scope = ['identify', 'email', 'guilds', 'connections']
@@ -18,20 +18,38 @@ const scope = ['identify', 'email', 'guilds', 'connections']
 /** Builds the demo app (not listening). */
 export async function build ({ discord: pluginOptions, fake, fastify: fastifyOptions }: ExampleContext): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions)
+  // Rather than one `failureRedirect` for every failure, tell the user what happened: Cancel at
+  // Discord is AccessDenied; a login left open too long (or finished twice) is InvalidState. Set before the
+  // plugin is registered, so that its routes take this handler.
+  app.setErrorHandler(async (error, request, reply) => {
+    const accept = request.headers.accept ?? ''
+    if (accept.includes('text/html')) {
+      if (error instanceof AccessDenied) return reply.redirect('/?login=cancelled', 302)
+      if (error instanceof InvalidState) return reply.redirect('/?login=expired', 302)
+      if (error instanceof OAuth2Error) return reply.redirect('/?login=failed', 302)
+    }
+    return reply.send(error)
+  })
+
   await app.register(fastifyDiscord, {
     ...pluginOptions,
     scope,
-    successRedirect: '/me',
-    failureRedirect: '/?failed=1'
+    successRedirect: '/me'
   })
 
+  app.get('/favicon.svg', async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG))
+  // Browsers ask for /favicon.ico on pages without a <link rel="icon">, such as a JSON reply.
+  app.get('/favicon.ico', async (_request, reply) => reply.redirect('/favicon.svg', 301))
+
   app.get('/', async (request, reply) => {
-    const failed = (request.query as { failed?: string }).failed === '1'
+    const login = (request.query as { login?: string }).login
+    const notice = LOGIN_NOTICES[login ?? ''] ?? ''
+    const user = request.discord.authorized ? await request.discord.fetchUser().catch(() => null) : null
     return html(reply, 'fastify-discord demo', `
-      <h1>fastify-discord demo</h1>
-      ${failed ? '<p class="error">The login did not complete (cancelled or expired). Try again.</p>' : ''}
-      ${request.discord.authorized
-        ? '<p>You are logged in. <a href="/me">See your profile</a>.</p>' + logoutForm()
+      <h1>${user === null ? 'fastify-discord demo' : `Hello, ${escapeHtml(user.displayName)}!`}</h1>
+      ${notice === '' ? '' : `<p class="error">${notice}</p>`}
+      ${user !== null
+        ? `<p><img class="avatar small" src="${escapeHtml(user.avatarUrl)}" alt=""> You are logged in as @${escapeHtml(user.username)}. <a href="/me">See your profile</a>.</p>` + logoutForm()
         : '<p><a class="button" href="/login?next=/me">Log in with Discord</a></p>'}
       ${fake === null ? '' : `<p class="note">Running against the built-in fake Discord at <code>${escapeHtml(fake.url)}</code>.</p>`}`)
   })
@@ -67,14 +85,22 @@ export async function build ({ discord: pluginOptions, fake, fastify: fastifyOpt
   return app
 }
 
+/** What the home page says after a login that did not complete, by `?login=`. */
+const LOGIN_NOTICES: Record<string, string> = {
+  cancelled: 'You cancelled the login at Discord, so nothing was shared. Log in again whenever you like.',
+  expired: 'The login expired before it was finished (or was already used). Please log in again.',
+  failed: 'The login did not complete: Discord refused it. Please try again.'
+}
+
 function html (reply: FastifyReply, title: string, body: string): FastifyReply {
   return reply.type('text/html; charset=utf-8').send(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${faviconLink()}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
   body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
   .button, button { background: #5865f2; color: #fff; padding: .6rem 1.2rem; border: 0; border-radius: .4rem; text-decoration: none; font-size: 1rem; cursor: pointer; }
   .avatar { width: 64px; height: 64px; border-radius: 50%; vertical-align: middle; }
+  .avatar.small { width: 32px; height: 32px; }
   .guilds { list-style: none; padding: 0; } .guilds li { margin: .4rem 0; }
   .icon { width: 32px; height: 32px; border-radius: 50%; vertical-align: middle; display: inline-block; }
   .placeholder { background: #ddd; text-align: center; line-height: 32px; }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { FakeContext } from './context.js'
-import { DEFAULT_AVATAR_COLOURS, blinkingGIF, colourFor, solidPNG } from './images.js'
-import type { RGB } from './images.js'
+import { DEFAULT_AVATAR_COLOURS, identiconGIF, identiconPNG, solidPNG } from './images.js'
 
 /** Where the CDN lives under the fake's root; `pluginOptions.cdnBaseUrl` is `${url}${CDN_PREFIX}`. */
 export const CDN_PREFIX = '/cdn'
@@ -13,16 +12,14 @@ function notFound (reply: FastifyReply): FastifyReply {
 }
 
 /**
- * Sends an image for `hash`. GIFs blink for animated (`a_`) hashes. JPEG and WebP requests get
- * PNG bytes labelled as PNG: the fake only needs something a browser will draw.
+ * Sends the identicon of `hash`: the same image on every load, a different one for another hash.
+ * Animated (`a_`) hashes get a still GIF too, since a test or a screenshot needs a stable picture.
+ * JPEG and WebP requests get PNG bytes labelled as PNG: the fake only needs something a browser will draw.
  */
-function sendImage (reply: FastifyReply, hash: string, ext: string, colour: RGB): FastifyReply {
+function sendImage (reply: FastifyReply, hash: string, ext: string): FastifyReply {
   reply.header('cache-control', 'public, max-age=86400')
-  if (ext === 'gif') {
-    const second: RGB = hash.startsWith('a_') ? [255 - colour[0], 255 - colour[1], 255 - colour[2]] : colour
-    return reply.type('image/gif').send(blinkingGIF([colour, second]))
-  }
-  return reply.type('image/png').send(solidPNG(colour))
+  if (ext === 'gif') return reply.type('image/gif').send(identiconGIF(hash))
+  return reply.type('image/png').send(identiconPNG(hash))
 }
 
 /** The CDN routes: avatars, default avatars, guild icons and banners of the fake's data. */
@@ -33,7 +30,7 @@ export function registerCdnRoutes (app: FastifyInstance, ctx: FakeContext): void
       if (match === null) return notFound(reply)
       const hash = match[1]!
       if (!lookup(request.params.id).includes(hash)) return notFound(reply)
-      return sendImage(reply, hash, match[2]!, colourFor(hash))
+      return sendImage(reply, hash, match[2]!)
     })
   }
   image('avatars', (id) => [ctx.store.getUser(id)?.avatar])
@@ -43,7 +40,8 @@ export function registerCdnRoutes (app: FastifyInstance, ctx: FakeContext): void
   app.get<{ Params: { file: string } }>(`${CDN_PREFIX}/embed/avatars/:file`, async (request, reply) => {
     const match = /^([0-5])\.png$/.exec(request.params.file)
     if (match === null) return notFound(reply)
-    return sendImage(reply, match[1]!, 'png', DEFAULT_AVATAR_COLOURS[Number(match[1])]!)
+    reply.header('cache-control', 'public, max-age=86400')
+    return reply.type('image/png').send(solidPNG(DEFAULT_AVATAR_COLOURS[Number(match[1])]!))
   })
 
   app.get(`${CDN_PREFIX}/*`, async (_request, reply) => notFound(reply))

@@ -22,7 +22,8 @@ const STYLE = 'body{font-family:system-ui,sans-serif;background:#313338;color:#d
   '.avatar{border-radius:50%;vertical-align:middle}.primary{background:#5865f2;color:#fff}.secondary{background:transparent;color:#dbdee1}'
 
 function page (title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHTML(title)}</title>` +
+  // An empty inline icon: without it the browser asks the fake for /favicon.ico and logs a 404.
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHTML(title)}</title><link rel="icon" href="data:,">` +
     `<style>${STYLE}</style></head><body><main>${body}</main></body></html>`
 }
 

@@ -56,9 +56,11 @@ if (!existsSync(CHROMIUM)) {
     context.setDefaultTimeout(10_000)
     const page = context.pages()[0] ?? await context.newPage()
     const serverErrors: string[] = []
+    const notFound: string[] = []
     let lastPage = { status: 0, url: '' }
     page.on('response', (res: Response) => {
       if (res.status() >= 500) serverErrors.push(`${res.status()} ${res.url()}`)
+      if (res.status() === 404) notFound.push(res.url())
       const request = res.request()
       if (request.isNavigationRequest() && request.frame() === page.mainFrame()) lastPage = { status: res.status(), url: res.url() }
     })
@@ -81,6 +83,8 @@ if (!existsSync(CHROMIUM)) {
     await checkProfile(t, page)
 
     // Log out: back home, logged out, and the profile sends the browser to the login again.
+    await page.goto(home)
+    t.match(await page.locator('h1').innerText(), 'Hello, Nelly!', 'the home page greets the user by name')
     await page.getByRole('button', { name: 'Log out' }).click()
     await page.waitForURL(home)
     t.equal(await page.getByRole('link', { name: 'Log in with Discord' }).count(), 1)
@@ -93,11 +97,12 @@ if (!existsSync(CHROMIUM)) {
     t.equal(lastPage.status, 200, 'the page after Cancel is not an error')
     t.equal(new URL(lastPage.url).pathname, '/', 'back on the home page')
     const body = await page.locator('body').innerText()
-    t.match(body, 'The login did not complete')
+    t.match(body, 'You cancelled the login')
     t.notMatch(body, /\bat .+:\d+:\d+|Internal Server Error|"statusCode"/, 'no stack trace or raw error')
     t.equal(await page.getByRole('link', { name: 'Log in with Discord' }).count(), 1, 'the user can try again')
 
     t.same(serverErrors, [], 'no 5xx along the way')
+    t.same(notFound, [], 'no 404 (such as a missing favicon) along the way')
   })
 }
 

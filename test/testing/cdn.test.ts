@@ -10,6 +10,54 @@ async function get (url: string): Promise<{ status: number, type: string | null,
   return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) }
 }
 
+/** The RGB pixels of one of the fake's PNGs (8-bit RGB, filter "None" on every row). */
+function pngPixels (png: Buffer): string[] {
+  const width = png.readUInt32BE(16)
+  const idat = png.indexOf('IDAT')
+  const raw = inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)))
+  const pixels: string[] = []
+  for (let y = 0; y < width; y++) {
+    for (let x = 0; x < width; x++) pixels.push([...raw.subarray(y * (1 + width * 3) + 1 + x * 3, y * (1 + width * 3) + 4 + x * 3)].join(','))
+  }
+  return pixels
+}
+
+/** The RGB pixels of a single-frame GIF with a global colour table: a general LZW decoder. */
+function gifPixels (gif: Buffer): string[] {
+  const tableSize = 2 << (gif[10]! & 7)
+  const palette = Array.from({ length: tableSize }, (_, i) => [...gif.subarray(13 + i * 3, 16 + i * 3)].join(','))
+  let at = 13 + tableSize * 3
+  if (gif[at] !== 0x2c) throw new Error('expected the image descriptor right after the colour table')
+  at += 10
+  const minCodeSize = gif[at++]!
+  const data: number[] = []
+  while (gif[at] !== 0) {
+    const length = gif[at]!
+    data.push(...gif.subarray(at + 1, at + 1 + length))
+    at += 1 + length
+  }
+  const clear = 1 << minCodeSize
+  let width = minCodeSize + 1
+  let dict: number[][] = []
+  const reset = (): void => { dict = Array.from({ length: clear + 2 }, (_, i) => [i]); width = minCodeSize + 1 }
+  reset()
+  const out: number[] = []
+  let previous: number[] | null = null
+  let bit = 0
+  while (bit + width <= data.length * 8) {
+    let code = 0
+    for (let i = 0; i < width; i++, bit++) code |= ((data[bit >> 3]! >> (bit & 7)) & 1) << i
+    if (code === clear) { reset(); previous = null; continue }
+    if (code === clear + 1) break
+    const entry: number[] = code < dict.length ? dict[code]! : [...previous!, previous![0]!]
+    out.push(...entry)
+    if (previous !== null) dict.push([...previous, entry[0]!])
+    previous = entry
+    if (dict.length === 1 << width && width < 12) width++
+  }
+  return out.map((index) => palette[index]!)
+}
+
 /** The colour of the first pixel of one of the fake's solid PNGs. */
 function firstPixel (png: Buffer): number[] {
   const idat = png.indexOf('IDAT')
@@ -32,7 +80,7 @@ t.test('the seeded users\' avatars are real PNGs, and GIFs for animated hashes',
   t.equal(gif.type, 'image/gif')
   t.equal(gif.body.subarray(0, 6).toString('ascii'), 'GIF89a')
   t.equal(gif.body.at(-1), 0x3b, 'GIF trailer')
-  t.match(gif.body.toString('latin1'), 'NETSCAPE2.0')
+  t.same(gifPixels(gif.body), pngPixels(png.body), 'the GIF draws the same image as the PNG')
   for (const ext of ['webp', 'jpg', 'jpeg']) t.equal((await get(`${cdn}/avatars/${fake.seedUsers.migrated}/${me.avatar}.${ext}`)).status, 200)
   t.equal((await get(`${cdn}/banners/${fake.seedUsers.migrated}/${me.banner}.png`)).status, 200)
 })
@@ -62,13 +110,28 @@ t.test('guild icons and banners are served, static and animated', async (t) => {
   t.equal((await get(`${cdn}/avatars/22/cafebabecafebabecafebabecafebabe.gif`)).type, 'image/gif', 'a static hash as GIF is one colour')
 })
 
+t.test('an image is the same on every load, still for animated hashes, and the same as PNG and GIF', async (t) => {
+  const fake = await startFake(t, { seed: false })
+  fake.addGuild(fakeGuild({ id: '11', name: 'G', icon: 'a_0123456789abcdef0123456789abcdef' }))
+  const url = `${fake.pluginOptions.cdnBaseUrl}/icons/11/a_0123456789abcdef0123456789abcdef`
+  const [gif1, gif2, png] = [await get(`${url}.gif`), await get(`${url}.gif`), await get(`${url}.png`)]
+  t.same(gif1.body, gif2.body, 'the same bytes twice')
+  t.notMatch(gif1.body.toString('latin1'), 'NETSCAPE2.0', 'no looping animation')
+  t.equal(gif1.body.indexOf(Buffer.from([0x21, 0xf9])), -1, 'no frame timing: one still frame')
+  const pixels = gifPixels(gif1.body)
+  t.same(pixels, pngPixels(png.body))
+  t.ok(new Set(pixels).size === 2, 'a pattern of two colours, not a single dot')
+})
+
 t.test('different hashes render in different colours', async (t) => {
   const fake = await startFake(t, { seed: false })
   fake.addUser(fakeUser({ id: '1', username: 'a', avatar: 'aaaa' }))
   fake.addUser(fakeUser({ id: '2', username: 'b', avatar: 'bbbb' }))
   const a = await get(`${fake.pluginOptions.cdnBaseUrl}/avatars/1/aaaa.png`)
   const b = await get(`${fake.pluginOptions.cdnBaseUrl}/avatars/2/bbbb.png`)
-  t.notSame(firstPixel(a.body), firstPixel(b.body))
+  const [pa, pb] = [pngPixels(a.body), pngPixels(b.body)]
+  t.notSame(new Set(pa), new Set(pb), 'different colours')
+  t.notSame(pa.map((p) => p === pa[0]), pb.map((p) => p === pb[0]), 'and different shapes')
 })
 
 t.test('unknown CDN paths, wrong hashes and odd extensions are 404', async (t) => {
