@@ -6,7 +6,7 @@ import { rateLimitReplyHook } from './fastify/rate-limit-reply.js'
 import { decorateRequestSession } from './fastify/request-session.js'
 import { createRequireAuthorization } from './fastify/require-authorization.js'
 import { registerRoutes } from './fastify/routes.js'
-import { registerSecureSession } from './fastify/secure-session.js'
+import { hasSecureSession, registerSecureSession } from './fastify/secure-session.js'
 import { UsedStates } from './login/used-states.js'
 import { createDiscordOAuthClient } from './oauth/discord-oauth-client.js'
 import type { DiscordPluginOptions } from './options/plugin-options.js'
@@ -18,8 +18,7 @@ import { RefreshCoordinator } from './tokens/refresh-coordinator.js'
 import './augment.js'
 
 async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPluginOptions): Promise<void> {
-  const sessionRegistered = fastify.hasDecorator('createSecureSession') || fastify.hasRequestDecorator('session')
-  const options = resolveOptions(input, process.env, { sessionRegistered })
+  const options = resolveOptions(input, process.env, { sessionRegistered: hasSecureSession(fastify) })
   if ((input as { prefix?: unknown } | undefined)?.prefix !== undefined) {
     // fastify-plugin skips encapsulation, so Fastify applies no prefix to these routes.
     fastify.log.warn('fastify-discord: the `prefix` register option has no effect; set loginPath, callbackPath and logoutPath instead')

@@ -2,21 +2,29 @@ import secureSession from '@fastify/secure-session'
 import type { FastifyInstance } from 'fastify'
 import { ConfigurationError } from '../errors/configuration-error.js'
 import type { DiscordSessionOptions } from '../options/plugin-options.js'
-import { requireSessionKey } from '../options/resolve-options.js'
 
 /**
- * Reuses the app's `@fastify/secure-session`, or registers it from the `session` option with
- * the cookie defaults a login needs. When the app registered it, the `session` option (whose key
- * resolveOptions() checked) is ignored.
+ * Whether the app registered `@fastify/secure-session` itself (with the default session name),
+ * in which case fastify-discord uses that session and ignores its own `session` option.
  *
  * @param fastify - the instance the plugin is being registered on
- * @param session - the resolved `session` option (its key checked), `null` when none was given
- * @throws ConfigurationError without a key to encrypt the cookie, or when secure-session refuses the settings
+ */
+export function hasSecureSession (fastify: FastifyInstance): boolean {
+  return fastify.hasDecorator('createSecureSession') || fastify.hasRequestDecorator('session')
+}
+
+/**
+ * Registers `@fastify/secure-session` from the `session` option with the cookie defaults a login
+ * needs, unless the app registered it itself.
+ *
+ * @param fastify - the instance the plugin is being registered on
+ * @param session - the resolved `session` option, `null` when none was given (which
+ * resolveOptions() allows only when the app registered `@fastify/secure-session`)
+ * @throws ConfigurationError when secure-session refuses the settings
  */
 export async function registerSecureSession (fastify: FastifyInstance, session: DiscordSessionOptions | null): Promise<void> {
-  if (fastify.hasDecorator('createSecureSession') || fastify.hasRequestDecorator('session')) return
-  // A `session` option had its key checked by resolveOptions(); without one there is no key at all.
-  const keyed = session ?? requireSessionKey(null)
+  if (session === null || hasSecureSession(fastify)) return
+  const keyed = session
   const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', ...keyed.cookie }
   const base = {
     cookie,

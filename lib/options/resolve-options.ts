@@ -30,7 +30,7 @@ const REQUIRED = ['clientId', 'clientSecret', 'redirectUri'] as const
 export interface ResolveContext {
   /**
    * Whether the app registered `@fastify/secure-session` itself, so that a missing `session`
-   * is fine. `true` leaves the key check to registration.
+   * is fine. The plugin always says; the default suits checking the options alone (tests).
    * @defaultValue true
    */
   sessionRegistered?: boolean
@@ -183,20 +183,6 @@ function sessionProblems (session: DiscordSessionOptions | undefined, malformed:
 }
 
 const MISSING_KEY = '`session.key` (or `session.secret` with `session.salt`) is required to encrypt the session cookie, unless @fastify/secure-session is registered before fastify-discord'
-
-/**
- * The one check that requires a session key: of a `session` option here, at resolution, and of
- * no `session` at all at registration, when the app has not registered `@fastify/secure-session`.
- *
- * @throws ConfigurationError when there is no `session.key` nor `session.secret`
- */
-export function requireSessionKey (session: DiscordSessionOptions | null): DiscordSessionOptions {
-  // A random per-process key would log everyone out on restart and break multi-process apps.
-  if (session === null || (session.key === undefined && session.secret === undefined)) {
-    throw new ConfigurationError(MISSING_KEY)
-  }
-  return session
-}
 
 /** Two built-in routes on one path would fail later in Fastify, with an error naming no option. */
 function distinctPaths (paths: Record<'loginPath' | 'callbackPath' | 'logoutPath', string | false>, callbackFromRedirectUri: boolean): void {

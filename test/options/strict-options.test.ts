@@ -5,7 +5,7 @@ import fastifyDiscord from '../../lib/plugin.js'
 import { ConfigurationError, ErrorCodes } from '../../lib/index.js'
 import { MemoryCacheStore } from '../../lib/cache/memory-cache-store.js'
 import type { DiscordPluginOptions } from '../../lib/options/plugin-options.js'
-import { requireSessionKey, resolveOptions } from '../../lib/options/resolve-options.js'
+import { resolveOptions } from '../../lib/options/resolve-options.js'
 import { buildApp, login, REDIRECT_URI } from '../helpers/build-app.js'
 
 const SECRET = 'client-secret-that-must-not-leak-0123456789'
@@ -108,12 +108,13 @@ t.test('two built-in routes on one path are refused, naming both options', async
 })
 
 t.test('one check requires a session key, with or without a session option', async (t) => {
-  const withoutOption = t.throws(() => requireSessionKey(null)) as Error
+  const withoutOption = t.throws(() => resolveOptions(base, {}, { sessionRegistered: false })) as Error
   const withoutKey = refusal({ ...base, session: { cookieName: 'sid' } })
   t.equal(withoutKey.message, withoutOption.message)
   t.match(withoutKey.message, /`session.key` \(or `session.secret` with `session.salt`\) is required.*unless @fastify\/secure-session is registered/)
-  t.same(requireSessionKey({ secret: 'x'.repeat(32) }), { secret: 'x'.repeat(32) })
-  t.equal((await refusedRegistration(base)).message, withoutOption.message, 'no session option at all')
+  t.same(resolveOptions({ ...base, session: { secret: 'x'.repeat(32) } }, {}).session, { secret: 'x'.repeat(32) }, 'a secret will do')
+  t.doesNotThrow(() => resolveOptions(base, {}, { sessionRegistered: true }), 'none needed when the app registered secure-session')
+  t.equal((await refusedRegistration(base)).message, withoutOption.message, 'no session option at all, through register')
 })
 
 async function refusedRegistration (options: unknown): Promise<Error> {
