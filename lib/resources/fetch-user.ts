@@ -8,6 +8,7 @@ import { addUserToGuild } from './add-user-to-guild.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 
 const IDENTIFY = ['identify'] as const
 
@@ -112,7 +113,7 @@ export async function getCachedUser (session: ResourceSession, ctx: ResourceCont
 }
 
 async function requestProfile (session: ResourceSession): Promise<APIUser> {
-  return await session.request<APIUser>('/users/@me')
+  return await session.request<APIUser>('/users/@me', { expect: BodyShapes.user })
 }
 
 function hasEmail (value: unknown): boolean {

@@ -5,6 +5,7 @@ import { sleep, unrefTimer } from './clock.js'
 import { digest, identityId } from './identity-id.js'
 import { Identity, type IdentityHost } from './identity.js'
 import { parseRateLimitHeaders, resetInMs, retryAfterSeconds, type RateLimitHeaders } from './rate-limit-headers.js'
+import { checkSuccessBody } from './response-body.js'
 import { responseError } from './response-error.js'
 import { authorizationHeader, type RestAuth } from './rest-auth.js'
 import { RestEvents, type RestEventMap, type RestListener } from './rest-events.js'
@@ -12,6 +13,7 @@ import { resolveRestClientOptions, type RateLimitWaitInfo, type ResolvedRestClie
 import { routeData, type RouteData } from './route-key.js'
 import { SharedCall } from './shared-call.js'
 import { send, TransportFailure, type RawResponse } from './transport.js'
+import type { BodyShape } from '../shared/body-shape.js'
 import type { DiscordHttpMethod, DiscordQuery } from '../shared/request-options.js'
 
 export type { RestAuth } from './rest-auth.js'
@@ -29,6 +31,8 @@ export interface RestRequestOptions {
   headers?: Record<string, string> | undefined
   /** Aborts this call (a call shared with other callers goes on for them). */
   signal?: AbortSignal | undefined
+  /** What a 2xx body must look like; anything else is an `HttpException` (502). @defaultValue any body */
+  expect?: BodyShape | undefined
   auth: RestAuth
 }
 
@@ -41,6 +45,7 @@ interface PreparedRequest {
   route: RouteData
   url: string
   init: RequestInit
+  expect: BodyShape | undefined
 }
 
 /** Queued requests are rejected with this when the client closes; each turns it into its own error. */
@@ -85,7 +90,8 @@ export class RestClient {
 
   /**
    * Calls `route` (relative to `apiBaseUrl`, e.g. `/users/@me/guilds`). Resolves with the parsed
-   * JSON, the text of a non-JSON answer, or `undefined` for 204. Throws `Unauthorized` (401),
+   * JSON, the text of a non-JSON answer, or `undefined` for 204; with `expect`, only with a JSON
+   * body of that shape. Throws `Unauthorized` (401),
    * `RateLimited` (429, or a wait the rate-limit policy refuses) and `HttpException` (anything else).
    */
   request<ResultType = unknown> (route: string, options: RestRequestOptions): Promise<ResultType> {
@@ -195,7 +201,8 @@ export class RestClient {
       identity: identityId(options.auth),
       route: routeData(method, path, this.#options.clock.now()),
       url: `${this.#options.apiBaseUrl}${path}${query === '' ? '' : `?${query}`}`,
-      init
+      init,
+      expect: options.expect
     }
   }
 
@@ -227,7 +234,7 @@ export class RestClient {
       if (headers.bucket !== null) this.#learn(identity, bucket, req.route.key, headers.bucket, now)
       bucket.release(ticket, headers, res.status)
       this.#emit(RestEvents.Response, { identity: req.identity, method: req.method, route: req.route.key, path: req.route.safePath, status: res.status })
-      if (res.status >= 200 && res.status < 300 && !res.malformed) return res.body
+      if (res.status >= 200 && res.status < 300) return checkSuccessBody(res, req.expect, this.#failed(req, bucket))
       if (res.status === 429) {
         limited++
         const ownWait = this.#onTooManyRequests(req, identity, bucket, res, headers, limited, now)
@@ -375,7 +382,9 @@ function appendQuery (search: URLSearchParams, query: RestRequestOptions['query'
 function coalescingKey (req: PreparedRequest, options: RestRequestOptions): string | null {
   if (req.method !== 'GET') return null
   const extra = options.headers === undefined ? '' : ` ${digest(JSON.stringify(Object.entries(options.headers).sort()))}`
-  return `${req.identity} ${req.url}${extra}`
+  // Callers expecting different shapes must not share one check.
+  const shape = req.expect === undefined ? '' : ` ${req.expect.name}`
+  return `${req.identity} ${req.url}${extra}${shape}`
 }
 
 function closedError (req: PreparedRequest): HttpException {

@@ -7,7 +7,7 @@ import { OAuth2Error } from '../errors/oauth2-error.js'
 import { Unauthorized } from '../errors/unauthorized.js'
 import type { DiscordOAuthClient } from '../oauth/discord-oauth-client.js'
 import type { RestClient } from '../rest/rest-client.js'
-import type { CallOptions } from '../shared/request-options.js'
+import type { ShapedCallOptions } from '../shared/request-options.js'
 import type { TokenSet } from '../shared/token-set.js'
 import type { TokenStore } from '../shared/token-store.js'
 import type { RefreshCoordinator } from './refresh-coordinator.js'
@@ -172,7 +172,7 @@ export class TokenKeeper {
    * from Discord means the authorization is gone: the session is cleared.
    * @throws Unauthorized when there is no usable token
    */
-  async request<ResultType = unknown> (route: string, options: CallOptions = {}): Promise<ResultType> {
+  async request<ResultType = unknown> (route: string, options: ShapedCallOptions = {}): Promise<ResultType> {
     const tokens = await this.getAuthorizationToken()
     if (tokens === null) throw new Unauthorized()
     try {
