@@ -19,7 +19,7 @@ import { BodyShapes } from '../shared/body-shapes.js'
 export async function addUserToGuild (session: ResourceSession, ctx: ResourceContext, userId: string, guildId: string, options: AddToGuildOptions = {}): Promise<GuildMember | null> {
   assertSnowflake(guildId, 'guildId')
   assertSnowflake(userId, 'userId')
-  requireScopes(session.scopes, ['guilds.join'], 'addToGuild()')
+  requireScopes(session, ['guilds.join'], 'addToGuild()')
   // The token travels in a body the bot sends, where Discord refuses an expired one; the session
   // hands it out refreshed when it is within its refresh margin (on the plugin's clock).
   const token = await session.getAuthorizationToken()

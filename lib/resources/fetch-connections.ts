@@ -12,7 +12,7 @@ import { BodyShapes } from '../shared/body-shapes.js'
  * @throws MissingScope without `connections` (no call to Discord), Unauthorized (also on a cache hit), RateLimited, HttpException
  */
 export async function fetchConnections (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions = {}): Promise<UserConnection[]> {
-  requireScopes(session.scopes, ['connections'], 'fetchConnections()')
+  requireScopes(session, ['connections'], 'fetchConnections()')
   await requireToken(session)
   const load = async (): Promise<APIConnection[]> => await session.request<APIConnection[]>('/users/@me/connections', { expect: BodyShapes.connections })
   const payloads = session.userId === null

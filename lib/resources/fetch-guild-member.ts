@@ -15,7 +15,7 @@ import { BodyShapes } from '../shared/body-shapes.js'
  */
 export async function fetchGuildMember (session: ResourceSession, ctx: ResourceContext, guildId: string): Promise<GuildMember> {
   assertSnowflake(guildId, 'guildId')
-  requireScopes(session.scopes, ['guilds.members.read'], 'fetchGuildMember()')
+  requireScopes(session, ['guilds.members.read'], 'fetchGuildMember()')
   const data = await session.request<APIGuildMember>(`/users/@me/guilds/${guildId}/member`, { expect: BodyShapes.member })
   return new GuildMember(data, { cdnBaseUrl: ctx.cdnBaseUrl, guildId })
 }

@@ -17,7 +17,7 @@ const MAX_PAGES = 100
  * @throws MissingScope without `guilds` (no call to Discord), Unauthorized (also on a cache hit), RateLimited, HttpException
  */
 export async function fetchGuilds (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions = {}): Promise<Guild[]> {
-  requireScopes(session.scopes, ['guilds'], 'fetchGuilds()')
+  requireScopes(session, ['guilds'], 'fetchGuilds()')
   await requireToken(session)
   const load = async (): Promise<RESTAPIPartialCurrentUserGuild[]> => await fetchAllPages(session)
   const payloads = session.userId === null

@@ -70,8 +70,8 @@ function cachedUserAtHand (session: ResourceSession, ctx: ResourceContext): User
 
 async function loadUser (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions): Promise<User> {
   // Read once: every read of `scopes` copies the granted list out of the session.
+  requireScopes(session, IDENTIFY, 'fetchUser()')
   const scopes = session.scopes
-  requireScopes(scopes, IDENTIFY, 'fetchUser()')
   await requireToken(session)
   const withEmail = scopes.includes('email')
   const userId = session.userId

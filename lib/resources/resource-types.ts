@@ -7,6 +7,8 @@ import type { TokenSet } from '../shared/token-set.js'
  * Declared here, by its user, so that the resources depend on no session code.
  */
 export interface ResourceSession {
+  /** The session holds a token set that has not expired or can be refreshed (see `request.discord.authorized`). */
+  readonly authorized: boolean
   /** The Discord user id of the session, known after login with `identify`. */
   readonly userId: string | null
   /** The OAuth2 scopes Discord granted. */
