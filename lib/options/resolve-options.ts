@@ -26,7 +26,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     if (withEnv[name] === undefined && fromEnv !== undefined && fromEnv !== '') withEnv[name] = fromEnv
   }
   if (cache !== undefined && typeof (cache as { get?: unknown }).get === 'function' && !isCacheStore(cache)) {
-    throw new ConfigurationError('`cache` must be `{ max, ttl }`, `{ store, ttl }` or a CacheStore with get, set, delete and deleteUser methods')
+    throw new ConfigurationError('`cache` must be `{ max, ttl }`, `{ store, ttl }` or a CacheStore with get, set and delete methods (deleteUser optional)')
   }
   if (isCacheStore(cache)) {
     // A store is checked by shape, not by the schema below.
@@ -47,7 +47,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   if (tokenStore !== undefined && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
   const cacheOptions = isCacheStore(cache) ? undefined : options.cache as DiscordCacheOptions | undefined
   if (cacheOptions?.store !== undefined) {
-    if (!isCacheStore(cacheOptions.store)) throw new ConfigurationError('`cache.store` must be a CacheStore with get, set, delete and deleteUser methods')
+    if (!isCacheStore(cacheOptions.store)) throw new ConfigurationError('`cache.store` must be a CacheStore with get, set and delete methods (deleteUser optional)')
     if (cacheOptions.max !== undefined) throw new ConfigurationError('`cache.max` sizes the default store only: size `cache.store` yourself, or leave it out')
   }
 
@@ -189,7 +189,8 @@ function dropUndefined<ObjectType extends object> (value: ObjectType): ObjectTyp
 function isCacheStore (value: unknown): value is CacheStore {
   if (typeof value !== 'object' || value === null) return false
   const store = value as Record<string, unknown>
-  return ['get', 'set', 'delete', 'deleteUser'].every((method) => typeof store[method] === 'function')
+  return ['get', 'set', 'delete'].every((method) => typeof store[method] === 'function') &&
+    (store['deleteUser'] === undefined || typeof store['deleteUser'] === 'function')
 }
 
 function isTokenStore (value: unknown): value is TokenStore {
