@@ -6,6 +6,9 @@ import { didYouMean } from './did-you-mean.js'
 import { checkOptions, ENV, knownOptions, REGISTER_OPTIONS, REST_KEYS } from './options-schema.js'
 import { DEFAULTS, type DiscordCacheOptions, type DiscordPluginOptions, type DiscordRestOptions, type DiscordSessionOptions, type ResolvedOptions } from './plugin-options.js'
 
+/** @fastify/secure-session's default `expiry`, seconds (a day and a second). */
+const SECURE_SESSION_EXPIRY = 86_401
+
 const DISCORD_ISSUER = 'https://discord.com'
 
 /**
@@ -75,6 +78,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     botToken: options.botToken ?? null,
     scope: Object.freeze([...(options.scope ?? DEFAULTS.scope)]),
     session,
+    sessionLifetime: (session?.expiry ?? SECURE_SESSION_EXPIRY) * 1000,
     apiBaseUrl,
     authorizeUrl,
     tokenUrl,
