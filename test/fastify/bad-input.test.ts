@@ -47,7 +47,6 @@ const accept = fc.oneof(fc.constantFrom(BROWSER, 'application/json', '*/*', '', 
 
 /** Header values as Node accepts them (Latin-1 without control characters), else left out. */
 function headers (entries: Record<string, string>): Record<string, string> {
-  // eslint-disable-next-line no-control-regex
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== '' && /^[\u0020-\u007e\u0080-\u00ff]*$/.test(value)))
 }
 
