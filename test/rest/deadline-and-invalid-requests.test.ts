@@ -81,3 +81,20 @@ t.test('invalid requests are counted; at half a warning, past the limit calls ar
   t.same(await client.request('/x?status=200', { auth: BOT }), { id: '1' }, 'calls go out again once the window has moved')
   t.throws(() => new RestClient({ apiBaseUrl: API, invalidRequestLimit: 0 }), RangeError)
 })
+
+t.test('the counter keeps its memory to the window over many invalid requests', async (t) => {
+  const { InvalidRequestCounter } = await import('../../lib/rest/invalid-requests.js')
+  const counter = new InvalidRequestCounter(10_000)
+  let now = 0
+  for (let i = 0; i < 3000; i++) counter.record(now += 1000)
+  t.equal(counter.count(now), INVALID_REQUEST_WINDOW / 1000, 'only the last 10 minutes count')
+  t.equal(counter.blockedFor(now), 0)
+})
+
+t.test('sleep() on an already aborted signal rejects with its reason at once', async (t) => {
+  const { sleep } = await import('../../lib/rest/clock.js')
+  const { restClock } = fakeClock()
+  const controller = new AbortController()
+  controller.abort(new Error('gone'))
+  await t.rejects(sleep(restClock, 1000, controller.signal), { message: 'gone' })
+})
