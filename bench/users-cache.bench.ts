@@ -70,6 +70,7 @@ function session (userId: string, scopes: string[], counter: { calls: number }, 
   return {
     ...(atHand ? { tokenAtHand: () => token } : {}),
     userId,
+    authorized: true,
     scopes,
     async request<ResultType> (route: string): Promise<ResultType> {
       counter.calls++

@@ -15,6 +15,7 @@ import { createBotRequest } from './resources/bot-request.js'
 import { RestClient } from './rest/rest-client.js'
 import { withRestLogger } from './rest/rest-options.js'
 import { RefreshCoordinator } from './tokens/refresh-coordinator.js'
+import { MemoryRevokedSessions } from './tokens/revoked-sessions.js'
 import './augment.js'
 
 async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPluginOptions): Promise<void> {
@@ -33,8 +34,9 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   const resources = { cache, cdnBaseUrl: options.cdnBaseUrl, botRequest: createBotRequest(rest, options.botToken) }
   const refresher = new RefreshCoordinator()
   const usedStates = new UsedStates()
+  const revoked = new MemoryRevokedSessions({ now })
   decorateRequestSession(fastify, {
-    tokens: { oauth, rest, cache, refresher, tokenStore, now },
+    tokens: { oauth, rest, cache, refresher, tokenStore, now, revoked, sessionLifetime: options.sessionLifetime },
     login: { oauth, rest, cache, usedStates, scope: options.scope, prompt: options.prompt, issuers: options.issuers, now },
     resources,
     rest
@@ -46,6 +48,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
     rest.close()
     refresher.clear()
     usedStates.clear()
+    revoked.clear()
   })
   await registerRoutes(fastify, options)
 }

@@ -149,6 +149,7 @@ describe('fastify.discord', () => {
     expect(app.discord.cache.get('80351110224678912', 'guilds')).type.toBe<Promise<unknown>>()
     expect(app.discord.cache.get).type.not.toBeCallableWith('80351110224678912', 'profile')
     expect(app.discord.rest).type.toBe<RestClient>()
+    expect(app.discord.rest.invalidRequests).type.toBe<{ count: number, limit: number }>()
   })
 
   test('its members are read-only', () => {

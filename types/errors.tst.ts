@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'tstyche'
 import {
   AccessDenied, ConfigurationError, DiscordError, ErrorCodes, HttpException, InvalidState, MissingScope, OAuth2Error,
-  RateLimited, Unauthorized, isDiscordError, type ErrorCode, type HttpExceptionInfo, type RateLimitInfo
+  InvalidRequestLimit, RateLimited, Unauthorized, isDiscordError, type ErrorCode, type HttpExceptionInfo, type RateLimitInfo
 } from 'fastify-discord'
 
 const rateLimitInfo: RateLimitInfo = { retryAfter: 1.5, global: false, scope: 'user', bucket: 'abc', route: 'GET /users/@me', headers: {}, body: null }
@@ -27,6 +27,8 @@ describe('every error', () => {
     expect<RateLimited>().type.toBeAssignableTo<DiscordError>()
     expect<HttpException>().type.toBeAssignableTo<DiscordError>()
     expect<ConfigurationError>().type.toBeAssignableTo<DiscordError>()
+    expect<InvalidRequestLimit>().type.toBeAssignableTo<DiscordError>()
+    expect<InvalidRequestLimit['retryAfter']>().type.toBe<number>()
   })
 
   test('carries a Fastify statusCode and a code', () => {

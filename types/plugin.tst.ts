@@ -94,3 +94,14 @@ describe('DiscordPluginOptions', () => {
     expect<DiscordPluginOptions['prompt']>().type.toBe<'consent' | 'none' | undefined>()
   })
 })
+
+describe('rest deadline and invalid-request limit', () => {
+  const base = { clientId: '123456789012345678', clientSecret: 'secret', redirectUri: 'http://localhost:3000/callback', session: { key: Buffer.alloc(32) } }
+  test('take numbers', () => {
+    expect(Fastify().register).type.toBeCallableWith(fastifyDiscord, { ...base, rest: { deadline: 20_000, invalidRequestLimit: 2_000 } })
+  })
+  test('refuse other types', () => {
+    expect(Fastify().register).type.not.toBeCallableWith(fastifyDiscord, { ...base, rest: { deadline: '20s' } })
+    expect(Fastify().register).type.not.toBeCallableWith(fastifyDiscord, { ...base, rest: { invalidRequestLimit: true } })
+  })
+})

@@ -28,7 +28,7 @@ class DatabaseTokenStore implements TokenStore {
   async delete (id: string): Promise<void> { this.#rows.delete(id) }
 }
 
-/** Forgets deleteUser, so one user's entries cannot be dropped on logout. */
+/** API.md §6's store: no deleteUser, so the users cache deletes a user's keys itself. */
 class CacheStoreWithoutDeleteUser {
   async get (_key: string): Promise<unknown> { return undefined }
   async set (_key: string, _value: unknown): Promise<void> {}
@@ -68,14 +68,19 @@ describe('cache option', () => {
     expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, cache: store })
   })
 
-  test('rejects a store without deleteUser', () => {
-    expect(app.register).type.not.toBeCallableWith(fastifyDiscord, { ...required, cache: new CacheStoreWithoutDeleteUser() })
-    expect<CacheStoreWithoutDeleteUser>().type.not.toBeAssignableTo<CacheStore>()
+  test('accepts a store without deleteUser (get, set and delete are the contract)', () => {
+    expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, cache: new CacheStoreWithoutDeleteUser() })
+    expect<CacheStoreWithoutDeleteUser>().type.toBeAssignableTo<CacheStore>()
+  })
+
+  test('rejects a deleteUser that is not a method', () => {
+    expect(app.register).type.not.toBeCallableWith(fastifyDiscord, { ...required, cache: { get: async () => undefined, set: async () => {}, delete: async () => {}, deleteUser: 'yes' } })
   })
 
   test('createUsersCache() wraps a store of the user', () => {
     expect(createUsersCache).type.toBeCallableWith({ store: new RedisLikeCacheStore(), ttl: 1000 })
-    expect(createUsersCache).type.not.toBeCallableWith({ store: new CacheStoreWithoutDeleteUser() })
+    expect(createUsersCache).type.toBeCallableWith({ store: new CacheStoreWithoutDeleteUser() })
+    expect(createUsersCache).type.not.toBeCallableWith({ store: new SyncTokenStore() })
   })
 })
 

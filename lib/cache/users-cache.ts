@@ -80,7 +80,13 @@ export class UsersCache {
         this.#flights.delete(key)
       }
     }
-    await this.store.deleteUser(userId)
+    const store = this.store
+    if (typeof store.deleteUser === 'function') {
+      await store.deleteUser(userId)
+      return
+    }
+    // The cache writes only these keys for a user, so deleting them is deleting the user.
+    await Promise.all(KINDS.map(async (kind) => { await store.delete(cacheKey(userId, kind)) }))
   }
 
   /**

@@ -26,6 +26,8 @@ export interface StoredSessionData {
   i?: string
   /** pending */
   p?: PendingLogin[]
+  /** sessionId */
+  n?: string
 }
 
 /** The session data a stored value holds; anything unexpected reads as an empty (logged-out) session. */
@@ -35,6 +37,7 @@ export function decodeSessionData (value: unknown): DiscordSessionData {
   const data: DiscordSessionData = {}
   if (Array.isArray(stored.p)) data.pending = stored.p.filter(isPendingLogin)
   if (typeof stored.u === 'string') data.userId = stored.u
+  if (typeof stored.n === 'string') data.sessionId = stored.n
   const scopes = typeof stored.s === 'string' ? splitScopes(stored.s) : []
   if (typeof stored.i === 'string') {
     data.tokenId = stored.i
@@ -55,6 +58,7 @@ export function decodeSessionData (value: unknown): DiscordSessionData {
 export function encodeSessionData (data: DiscordSessionData): StoredSessionData {
   const stored: StoredSessionData = {}
   if (data.userId !== undefined) stored.u = data.userId
+  if (data.sessionId !== undefined) stored.n = data.sessionId
   const tokens: TokenSet | undefined = data.tokens
   if (data.tokenId !== undefined) {
     stored.i = data.tokenId

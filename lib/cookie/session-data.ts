@@ -25,6 +25,8 @@ export interface DiscordSessionData {
   /** Granted scopes, kept next to `tokenId` so `scopes` stays synchronous with a token store. */
   scopes?: string[]
   userId?: string
+  /** A random id of this login, by which a logout is remembered (copies of the cookie read as logged out). */
+  sessionId?: string
 }
 
 /** A state is good for 10 minutes. */

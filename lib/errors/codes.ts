@@ -23,6 +23,8 @@ export const ErrorCodes = {
   TIMEOUT: 'FST_DISCORD_TIMEOUT',
   /** An argument (often user input passed on by the app) is malformed, e.g. a non-snowflake id. */
   INVALID_ARGUMENT: 'FST_DISCORD_INVALID_ARGUMENT',
+  /** Too many invalid requests (401, 403, 429) in 10 minutes: calls are refused locally to avoid a Discord ban. */
+  INVALID_REQUEST_LIMIT: 'FST_DISCORD_INVALID_REQUEST_LIMIT',
   /** No bot token is configured but the operation needs one. */
   NO_BOT_TOKEN: 'FST_DISCORD_NO_BOT_TOKEN'
 } as const

@@ -4,7 +4,7 @@ import type { RateLimited } from '../errors/rate-limited.js'
 
 /**
  * An `onError` hook that puts `Retry-After` (whole seconds, rounded up) on the reply to a
- * `RateLimited` error.
+ * `RateLimited` or `InvalidRequestLimit` error.
  *
  * Fastify's default error handler already copies `err.headers` onto the reply, but an app with
  * its own `setErrorHandler` usually does not. `onError` hooks run before any error handler, so a
@@ -26,5 +26,5 @@ export async function rateLimitReplyHook (_request: FastifyRequest, reply: Fasti
 }
 
 function isRateLimited (error: unknown): error is Partial<Pick<RateLimited, 'headers'>> & Pick<RateLimited, 'retryAfter'> {
-  return isDiscordError(error) && error.name === 'RateLimited'
+  return isDiscordError(error) && (error.name === 'RateLimited' || error.name === 'InvalidRequestLimit')
 }

@@ -5,6 +5,7 @@ import { AccessDenied } from '../errors/access-denied.js'
 import { failureFields } from '../errors/failure-fields.js'
 import { InvalidState } from '../errors/invalid-state.js'
 import { OAuth2Error } from '../errors/oauth2-error.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 import type { TokenSet } from '../shared/token-set.js'
 import type { TokenKeeper } from '../tokens/token-keeper.js'
 import type { LoginContext } from './login-context.js'
@@ -84,7 +85,7 @@ export async function completeLogin (request: FastifyRequest, cookie: SessionCoo
 /** The user a login identifies, cached at once; `null` when Discord cannot say (the fetches learn it later). */
 async function learnUser (request: FastifyRequest, ctx: LoginContext, tokens: TokenSet): Promise<string | null> {
   try {
-    const user = await ctx.rest.request<{ id?: unknown }>('/users/@me', { auth: { type: 'Bearer', token: tokens.accessToken } })
+    const user = await ctx.rest.request<{ id?: unknown }>('/users/@me', { auth: { type: 'Bearer', token: tokens.accessToken }, expect: BodyShapes.user })
     if (typeof user.id !== 'string') return null
     await ctx.cache.set(user.id, 'user', user)
     return user.id

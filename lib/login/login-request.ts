@@ -1,5 +1,5 @@
 import { InvalidArgument } from '../errors/invalid-argument.js'
-import { MAX_DATA_LENGTH, MAX_NEXT_LENGTH } from '../cookie/session-data.js'
+import { MAX_DATA_LENGTH } from '../cookie/session-data.js'
 import type { AuthorizationURLParams } from '../oauth/discord-oauth-client.js'
 import { safeNext } from './safe-next.js'
 
@@ -24,7 +24,7 @@ export interface CreateSessionOptions {
    * together); they never override the ones above, nor `response_type`, `client_id` or `redirect_uri`.
    */
   params?: Record<string, string | number | boolean> | undefined
-  /** Where the callback route sends the user afterwards; only a same-origin relative path of at most 512 characters is kept. */
+  /** Where the callback route sends the user afterwards; only a same-origin relative path of at most 512 characters (once percent-encoded) is kept. */
   next?: string | undefined
 }
 
@@ -72,7 +72,7 @@ export function readLoginRequest (options: CreateSessionOptions | null | undefin
   }
   // An unsafe or over-long `next` is ignored, not refused: the user lands on `successRedirect`.
   const next = safeNext(opts.next)
-  if (next !== null && next.length <= MAX_NEXT_LENGTH) request.next = next
+  if (next !== null) request.next = next
   const authorize = request.authorize
   if (opts.permissions !== undefined) {
     const permissions = ['bigint', 'string', 'number'].includes(typeof opts.permissions) ? String(opts.permissions) : ''

@@ -77,6 +77,8 @@ export const REST_KEYS: readonly string[] = Object.keys({
   maxRateLimitWait: true,
   rateLimitOffset: true,
   sweepInterval: true,
+  deadline: true,
+  invalidRequestLimit: true,
   fetch: true,
   clock: true
 } satisfies Record<keyof DiscordRestOptions, true>)

@@ -97,6 +97,11 @@ export interface ResolvedOptions {
   readonly scope: readonly string[]
   /** `null`: none given (the app may have registered `@fastify/secure-session` itself). */
   readonly session: DiscordSessionOptions | null
+  /**
+   * How long a session cookie lives, ms: `session.expiry`, else @fastify/secure-session's default
+   * (also when the app registered it itself, whose expiry the plugin cannot read).
+   */
+  readonly sessionLifetime: number
   readonly apiBaseUrl: string
   readonly authorizeUrl: string
   readonly tokenUrl: string

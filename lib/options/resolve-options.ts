@@ -7,6 +7,9 @@ import { checkOptions, ENV, knownOptions, REGISTER_OPTIONS, REST_KEYS } from './
 import { unknownScopes } from './scopes.js'
 import { DEFAULTS, type DiscordCacheOptions, type DiscordPluginOptions, type DiscordRestOptions, type DiscordSessionOptions, type ResolvedOptions } from './plugin-options.js'
 
+/** @fastify/secure-session's default `expiry`, seconds (a day and a second). */
+const SECURE_SESSION_EXPIRY = 86_401
+
 const DISCORD_ISSUER = 'https://discord.com'
 
 /** What a malformed option should have been, for the options whose type alone does not say it. */
@@ -57,7 +60,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     if (withEnv[name] === undefined && fromEnv !== undefined && fromEnv !== '') withEnv[name] = fromEnv
   }
   if (cache !== undefined && typeof (cache as { get?: unknown }).get === 'function' && !isCacheStore(cache)) {
-    throw new ConfigurationError('`cache` must be `{ max, ttl }`, `{ store, ttl }` or a CacheStore with get, set, delete and deleteUser methods')
+    throw new ConfigurationError('`cache` must be `{ max, ttl }`, `{ store, ttl }` or a CacheStore with get, set and delete methods (deleteUser optional)')
   }
   if (isCacheStore(cache)) {
     // A store is checked by shape, not by the schema below.
@@ -82,7 +85,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   if (tokenStore !== undefined && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
   const cacheOptions = isCacheStore(cache) ? undefined : options.cache as DiscordCacheOptions | undefined
   if (cacheOptions?.store !== undefined) {
-    if (!isCacheStore(cacheOptions.store)) throw new ConfigurationError('`cache.store` must be a CacheStore with get, set, delete and deleteUser methods')
+    if (!isCacheStore(cacheOptions.store)) throw new ConfigurationError('`cache.store` must be a CacheStore with get, set and delete methods (deleteUser optional)')
     if (cacheOptions.max !== undefined) throw new ConfigurationError('`cache.max` sizes the default store only: size `cache.store` yourself, or leave it out')
   }
 
@@ -111,6 +114,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     botToken: options.botToken ?? null,
     scope: Object.freeze([...(options.scope ?? DEFAULTS.scope)]),
     session,
+    sessionLifetime: (session?.expiry ?? SECURE_SESSION_EXPIRY) * 1000,
     apiBaseUrl,
     authorizeUrl,
     tokenUrl,
@@ -259,7 +263,8 @@ function dropUndefined<ObjectType extends object> (value: ObjectType): ObjectTyp
 function isCacheStore (value: unknown): value is CacheStore {
   if (typeof value !== 'object' || value === null) return false
   const store = value as Record<string, unknown>
-  return ['get', 'set', 'delete', 'deleteUser'].every((method) => typeof store[method] === 'function')
+  return ['get', 'set', 'delete'].every((method) => typeof store[method] === 'function') &&
+    (store['deleteUser'] === undefined || typeof store['deleteUser'] === 'function')
 }
 
 function isTokenStore (value: unknown): value is TokenStore {

@@ -5,6 +5,7 @@ import type { AddToGuildOptions } from '../models/user.js'
 import { requireScopes } from './require-scopes.js'
 import type { ResourceContext, ResourceSession } from './resource-types.js'
 import { assertSnowflake } from './snowflake.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 
 /**
  * Adds the session's user to a guild with the bot token: `PUT /guilds/{guildId}/members/{userId}`
@@ -18,7 +19,7 @@ import { assertSnowflake } from './snowflake.js'
 export async function addUserToGuild (session: ResourceSession, ctx: ResourceContext, userId: string, guildId: string, options: AddToGuildOptions = {}): Promise<GuildMember | null> {
   assertSnowflake(guildId, 'guildId')
   assertSnowflake(userId, 'userId')
-  requireScopes(session.scopes, ['guilds.join'], 'addToGuild()')
+  requireScopes(session, ['guilds.join'], 'addToGuild()')
   // The token travels in a body the bot sends, where Discord refuses an expired one; the session
   // hands it out refreshed when it is within its refresh margin (on the plugin's clock).
   const token = await session.getAuthorizationToken()
@@ -28,7 +29,7 @@ export async function addUserToGuild (session: ResourceSession, ctx: ResourceCon
   if (options.roles !== undefined) body.roles = [...options.roles]
   if (options.mute !== undefined) body.mute = options.mute
   if (options.deaf !== undefined) body.deaf = options.deaf
-  const member = await ctx.botRequest<APIGuildMember | null | undefined | ''>(`/guilds/${guildId}/members/${userId}`, { method: 'PUT', body })
+  const member = await ctx.botRequest<APIGuildMember | null | undefined | ''>(`/guilds/${guildId}/members/${userId}`, { method: 'PUT', body, expect: BodyShapes.addedMember })
   // 204 No Content: already a member. The REST client gives no body then.
   if (member === null || member === undefined || typeof member !== 'object') return null
   return new GuildMember(member, { cdnBaseUrl: ctx.cdnBaseUrl, guildId })

@@ -1,7 +1,7 @@
 import { ErrorCodes } from '../errors/codes.js'
 import { ConfigurationError } from '../errors/configuration-error.js'
 import type { RestClient } from '../rest/rest-client.js'
-import type { CallOptions } from '../shared/request-options.js'
+import type { ShapedCallOptions } from '../shared/request-options.js'
 import type { BotRequest } from './resource-types.js'
 
 /**
@@ -13,7 +13,7 @@ import type { BotRequest } from './resource-types.js'
  * @returns a function that throws ConfigurationError (`FST_DISCORD_NO_BOT_TOKEN`) without a bot token
  */
 export function createBotRequest (rest: Pick<RestClient, 'request'>, botToken: string | null): BotRequest {
-  return async function botRequest<ResultType = unknown> (route: string, options: CallOptions = {}): Promise<ResultType> {
+  return async function botRequest<ResultType = unknown> (route: string, options: ShapedCallOptions = {}): Promise<ResultType> {
     if (botToken === null) {
       throw new ConfigurationError('a bot token is needed for this call: pass `botToken` to register() or set DISCORD_BOT_TOKEN', ErrorCodes.NO_BOT_TOKEN)
     }

@@ -1,6 +1,7 @@
 import type { APIUser } from 'discord-api-types/v10'
 import { Bot } from '../models/bot.js'
 import type { ResourceContext } from './resource-types.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 
 /**
  * The application's bot user (`GET /users/@me` with the bot token). Not cached: the REST
@@ -10,6 +11,6 @@ import type { ResourceContext } from './resource-types.js'
  * bad one, RateLimited, HttpException
  */
 export async function fetchBot (ctx: ResourceContext): Promise<Bot> {
-  const data = await ctx.botRequest<APIUser>('/users/@me')
+  const data = await ctx.botRequest<APIUser>('/users/@me', { expect: BodyShapes.user })
   return new Bot(data, { cdnBaseUrl: ctx.cdnBaseUrl })
 }

@@ -3,6 +3,7 @@ import { UserConnection } from '../models/user-connection.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 
 /**
  * The session's connections (`GET /users/@me/connections`, needs `connections`), from the users
@@ -11,9 +12,9 @@ import type { FetchOptions, ResourceContext, ResourceSession } from './resource-
  * @throws MissingScope without `connections` (no call to Discord), Unauthorized (also on a cache hit), RateLimited, HttpException
  */
 export async function fetchConnections (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions = {}): Promise<UserConnection[]> {
-  requireScopes(session.scopes, ['connections'], 'fetchConnections()')
+  requireScopes(session, ['connections'], 'fetchConnections()')
   await requireToken(session)
-  const load = async (): Promise<APIConnection[]> => await session.request<APIConnection[]>('/users/@me/connections')
+  const load = async (): Promise<APIConnection[]> => await session.request<APIConnection[]>('/users/@me/connections', { expect: BodyShapes.connections })
   const payloads = session.userId === null
     ? await load()
     : await ctx.cache.load(session.userId, 'connections', load, { refresh: opts.cache === false })

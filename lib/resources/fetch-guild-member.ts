@@ -3,6 +3,7 @@ import { GuildMember } from '../models/guild-member.js'
 import { requireScopes } from './require-scopes.js'
 import type { ResourceContext, ResourceSession } from './resource-types.js'
 import { assertSnowflake } from './snowflake.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 
 /**
  * The session user's membership of one guild (`GET /users/@me/guilds/{guildId}/member`, needs
@@ -14,7 +15,7 @@ import { assertSnowflake } from './snowflake.js'
  */
 export async function fetchGuildMember (session: ResourceSession, ctx: ResourceContext, guildId: string): Promise<GuildMember> {
   assertSnowflake(guildId, 'guildId')
-  requireScopes(session.scopes, ['guilds.members.read'], 'fetchGuildMember()')
-  const data = await session.request<APIGuildMember>(`/users/@me/guilds/${guildId}/member`)
+  requireScopes(session, ['guilds.members.read'], 'fetchGuildMember()')
+  const data = await session.request<APIGuildMember>(`/users/@me/guilds/${guildId}/member`, { expect: BodyShapes.member })
   return new GuildMember(data, { cdnBaseUrl: ctx.cdnBaseUrl, guildId })
 }

@@ -3,6 +3,7 @@ import { Guild } from '../models/guild.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 
 /** Discord's maximum page size for `GET /users/@me/guilds`. */
 const PAGE_SIZE = 200
@@ -16,7 +17,7 @@ const MAX_PAGES = 100
  * @throws MissingScope without `guilds` (no call to Discord), Unauthorized (also on a cache hit), RateLimited, HttpException
  */
 export async function fetchGuilds (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions = {}): Promise<Guild[]> {
-  requireScopes(session.scopes, ['guilds'], 'fetchGuilds()')
+  requireScopes(session, ['guilds'], 'fetchGuilds()')
   await requireToken(session)
   const load = async (): Promise<RESTAPIPartialCurrentUserGuild[]> => await fetchAllPages(session)
   const payloads = session.userId === null
@@ -31,7 +32,7 @@ async function fetchAllPages (session: ResourceSession): Promise<RESTAPIPartialC
   let after: string | undefined
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = after === undefined ? { limit: PAGE_SIZE } : { limit: PAGE_SIZE, after }
-    const batch = await session.request<RESTAPIPartialCurrentUserGuild[]>('/users/@me/guilds', { query })
+    const batch = await session.request<RESTAPIPartialCurrentUserGuild[]>('/users/@me/guilds', { query, expect: BodyShapes.guilds })
     guilds.push(...batch)
     const last = batch.at(-1)
     if (batch.length < PAGE_SIZE || last === undefined || last.id === after) break

@@ -8,6 +8,7 @@ import { addUserToGuild } from './add-user-to-guild.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
+import { BodyShapes } from '../shared/body-shapes.js'
 
 const IDENTIFY = ['identify'] as const
 
@@ -69,8 +70,8 @@ function cachedUserAtHand (session: ResourceSession, ctx: ResourceContext): User
 
 async function loadUser (session: ResourceSession, ctx: ResourceContext, opts: FetchOptions): Promise<User> {
   // Read once: every read of `scopes` copies the granted list out of the session.
+  requireScopes(session, IDENTIFY, 'fetchUser()')
   const scopes = session.scopes
-  requireScopes(scopes, IDENTIFY, 'fetchUser()')
   await requireToken(session)
   const withEmail = scopes.includes('email')
   const userId = session.userId
@@ -112,7 +113,7 @@ export async function getCachedUser (session: ResourceSession, ctx: ResourceCont
 }
 
 async function requestProfile (session: ResourceSession): Promise<APIUser> {
-  return await session.request<APIUser>('/users/@me')
+  return await session.request<APIUser>('/users/@me', { expect: BodyShapes.user })
 }
 
 function hasEmail (value: unknown): boolean {

@@ -1,5 +1,5 @@
 import type { UsersCache } from '../cache/users-cache.js'
-import type { CallOptions } from '../shared/request-options.js'
+import type { ShapedCallOptions } from '../shared/request-options.js'
 import type { TokenSet } from '../shared/token-set.js'
 
 /**
@@ -7,12 +7,14 @@ import type { TokenSet } from '../shared/token-set.js'
  * Declared here, by its user, so that the resources depend on no session code.
  */
 export interface ResourceSession {
+  /** The session holds a token set that has not expired or can be refreshed (see `request.discord.authorized`). */
+  readonly authorized: boolean
   /** The Discord user id of the session, known after login with `identify`. */
   readonly userId: string | null
   /** The OAuth2 scopes Discord granted. */
   readonly scopes: readonly string[]
   /** Calls the API with the session's bearer token (refreshed when needed). */
-  request<ResultType = unknown> (route: string, opts?: CallOptions): Promise<ResultType>
+  request<ResultType = unknown> (route: string, opts?: ShapedCallOptions): Promise<ResultType>
   /** The session's current token set, or `null` when not authorized. */
   getAuthorizationToken (): Promise<TokenSet | null>
   /** Keeps a user id that a fetch learned in the session (the login could not read it); a session that cannot keep it omits it. */
@@ -25,7 +27,7 @@ export interface ResourceSession {
 }
 
 /** Calls the API with the bot token. */
-export type BotRequest = <ResultType = unknown>(route: string, opts?: CallOptions) => Promise<ResultType>
+export type BotRequest = <ResultType = unknown>(route: string, opts?: ShapedCallOptions) => Promise<ResultType>
 
 /** What the resources need from the app, built once by the plugin at registration. */
 export interface ResourceContext {

@@ -24,8 +24,8 @@ export const UNKNOWN_RETRY_AFTER = 60
 
 /**
  * The one place a Discord response becomes an error: 401 → {@link Unauthorized}, 429 →
- * {@link RateLimited}, anything else (including a 2xx whose JSON does not parse) →
- * {@link HttpException}.
+ * {@link RateLimited}, anything else → {@link HttpException}. (A 2xx body that is not what was
+ * expected is refused by `checkSuccessBody()`, with the same 502.)
  */
 export function responseError (res: RawResponse, req: FailedRequest, now: number): DiscordError {
   if (res.status === 401) {

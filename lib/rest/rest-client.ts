@@ -1,10 +1,13 @@
 import { HttpException } from '../errors/http-exception.js'
+import { InvalidRequestLimit } from '../errors/invalid-request-limit.js'
 import { RateLimited } from '../errors/rate-limited.js'
 import type { Bucket, Wait } from './bucket.js'
 import { sleep, unrefTimer } from './clock.js'
 import { digest, identityId } from './identity-id.js'
 import { Identity, type IdentityHost } from './identity.js'
+import { InvalidRequestCounter } from './invalid-requests.js'
 import { parseRateLimitHeaders, resetInMs, retryAfterSeconds, type RateLimitHeaders } from './rate-limit-headers.js'
+import { checkSuccessBody } from './response-body.js'
 import { responseError } from './response-error.js'
 import { authorizationHeader, type RestAuth } from './rest-auth.js'
 import { RestEvents, type RestEventMap, type RestListener } from './rest-events.js'
@@ -12,6 +15,7 @@ import { resolveRestClientOptions, type RateLimitWaitInfo, type ResolvedRestClie
 import { routeData, type RouteData } from './route-key.js'
 import { SharedCall } from './shared-call.js'
 import { send, TransportFailure, type RawResponse } from './transport.js'
+import type { BodyShape } from '../shared/body-shape.js'
 import type { DiscordHttpMethod, DiscordQuery } from '../shared/request-options.js'
 
 export type { RestAuth } from './rest-auth.js'
@@ -29,6 +33,8 @@ export interface RestRequestOptions {
   headers?: Record<string, string> | undefined
   /** Aborts this call (a call shared with other callers goes on for them). */
   signal?: AbortSignal | undefined
+  /** What a 2xx body must look like; anything else is an `HttpException` (502). @defaultValue any body */
+  expect?: BodyShape | undefined
   auth: RestAuth
 }
 
@@ -41,6 +47,7 @@ interface PreparedRequest {
   route: RouteData
   url: string
   init: RequestInit
+  expect: BodyShape | undefined
 }
 
 /** Queued requests are rejected with this when the client closes; each turns it into its own error. */
@@ -49,6 +56,10 @@ const CLOSED = Symbol('closed')
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 /** A learned route → bucket hash mapping is dropped after a day without use, like Discord's own hashes. */
 const ROUTE_LIFETIME_MS = 24 * 60 * 60 * 1000
+/** The reason a call's own signal aborts with when its deadline passes. */
+const DEADLINE = Symbol('deadline')
+/** Statuses Discord counts towards its invalid-request limit. */
+const INVALID = new Set([401, 403, 429])
 
 /**
  * A Discord REST client for many identities at once (each user's bearer token, the bot token):
@@ -69,11 +80,13 @@ export class RestClient {
   readonly #calls = new Map<string, SharedCall<unknown>>()
   readonly #listeners = new Map<keyof RestEventMap, Set<(payload: never) => void>>()
   readonly #identityHost: IdentityHost
+  readonly #invalid: InvalidRequestCounter
   #sweepTimer: unknown = null
   #closed = false
 
   constructor (options: RestClientOptions) {
     this.#options = resolveRestClientOptions(options)
+    this.#invalid = new InvalidRequestCounter(this.#options.invalidRequestLimit)
     this.#identityHost = {
       clock: this.#options.clock,
       offset: this.#options.rateLimitOffset,
@@ -85,7 +98,8 @@ export class RestClient {
 
   /**
    * Calls `route` (relative to `apiBaseUrl`, e.g. `/users/@me/guilds`). Resolves with the parsed
-   * JSON, the text of a non-JSON answer, or `undefined` for 204. Throws `Unauthorized` (401),
+   * JSON, the text of a non-JSON answer, or `undefined` for 204; with `expect`, only with a JSON
+   * body of that shape. Throws `Unauthorized` (401),
    * `RateLimited` (429, or a wait the rate-limit policy refuses) and `HttpException` (anything else).
    */
   request<ResultType = unknown> (route: string, options: RestRequestOptions): Promise<ResultType> {
@@ -108,6 +122,14 @@ export class RestClient {
       if (key !== null) this.#calls.set(key, call)
     }
     return call.join(signal) as Promise<ResultType>
+  }
+
+  /**
+   * Invalid requests (401, 403, 429 other than `shared` scope) this client received in the last
+   * 10 minutes, and the limit past which it refuses calls (`rest.invalidRequestLimit`).
+   */
+  get invalidRequests (): { count: number, limit: number } {
+    return { count: this.#invalid.count(this.#options.clock.now()), limit: this.#invalid.limit }
   }
 
   /** Adds a listener. Listeners run synchronously; one that throws is logged and ignored. */
@@ -195,16 +217,38 @@ export class RestClient {
       identity: identityId(options.auth),
       route: routeData(method, path, this.#options.clock.now()),
       url: `${this.#options.apiBaseUrl}${path}${query === '' ? '' : `?${query}`}`,
-      init
+      init,
+      expect: options.expect
     }
   }
 
+  /** Runs the call's attempts within its total deadline (`rest.deadline`). */
   async #execute (req: PreparedRequest, signal: AbortSignal): Promise<unknown> {
+    const { clock, deadline } = this.#options
+    const controller = new AbortController()
+    const onAbort = (): void => { controller.abort(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    const timer = clock.setTimeout(() => { controller.abort(DEADLINE) }, deadline)
+    try {
+      return await this.#attempts(req, controller.signal)
+    } catch (err) {
+      if (err !== DEADLINE) throw err
+      this.#options.logger.warn({ identity: req.identity, route: req.route.key, deadline }, 'fastify-discord: a Discord call ran out of its deadline')
+      throw new HttpException({ status: 0, discordCode: 0, message: `no answer within the ${deadline} ms deadline (retries and rate-limit waits included)`, body: undefined, method: req.method, url: req.route.safePath, timeout: true })
+    } finally {
+      clock.clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  async #attempts (req: PreparedRequest, signal: AbortSignal): Promise<unknown> {
     const { clock } = this.#options
     let failures = 0
     let limited = 0
     let front = false
     for (;;) {
+      const blocked = this.#invalid.blockedFor(clock.now())
+      if (blocked > 0) throw new InvalidRequestLimit(blocked / 1000, this.#invalid.limit)
       const identity = this.#identity(req.identity)
       const bucket = identity.bucketFor(req.route, this.#hashOf(req.route.key))
       const ticket = await bucket.acquire(signal, (wait, waited) => this.#policy(req, bucket, wait, waited), front)
@@ -224,10 +268,12 @@ export class RestClient {
       }
       const now = clock.now()
       const headers = parseRateLimitHeaders(res.headers)
+      // Discord does not count 429s of `shared` scope (a resource's limit, not ours).
+      if (INVALID.has(res.status) && !(res.status === 429 && headers.scope === 'shared')) this.#countInvalid(req, res.status, now)
       if (headers.bucket !== null) this.#learn(identity, bucket, req.route.key, headers.bucket, now)
       bucket.release(ticket, headers, res.status)
       this.#emit(RestEvents.Response, { identity: req.identity, method: req.method, route: req.route.key, path: req.route.safePath, status: res.status })
-      if (res.status >= 200 && res.status < 300 && !res.malformed) return res.body
+      if (res.status >= 200 && res.status < 300) return checkSuccessBody(res, req.expect, this.#failed(req, bucket))
       if (res.status === 429) {
         limited++
         const ownWait = this.#onTooManyRequests(req, identity, bucket, res, headers, limited, now)
@@ -290,6 +336,12 @@ export class RestClient {
     this.#emit(RestEvents.Retry, { identity: req.identity, method: req.method, route: req.route.key, attempt, wait, reason, status })
     this.#options.logger.debug({ identity: req.identity, route: req.route.key, attempt, wait, reason, status }, 'fastify-discord: retrying a failed Discord request')
     await sleep(this.#options.clock, wait, signal)
+  }
+
+  #countInvalid (req: PreparedRequest, status: number, now: number): void {
+    if (this.#invalid.record(now) !== 'reached-half') return
+    this.#options.logger.warn({ identity: req.identity, route: req.route.key, status, limit: this.#invalid.limit },
+      'fastify-discord: half the invalid-request limit reached in 10 minutes; past it, calls to Discord are refused locally')
   }
 
   #learn (identity: Identity, bucket: Bucket, routeKey: string, hash: string, now: number): void {
@@ -375,7 +427,9 @@ function appendQuery (search: URLSearchParams, query: RestRequestOptions['query'
 function coalescingKey (req: PreparedRequest, options: RestRequestOptions): string | null {
   if (req.method !== 'GET') return null
   const extra = options.headers === undefined ? '' : ` ${digest(JSON.stringify(Object.entries(options.headers).sort()))}`
-  return `${req.identity} ${req.url}${extra}`
+  // Callers expecting different shapes must not share one check.
+  const shape = req.expect === undefined ? '' : ` ${req.expect.name}`
+  return `${req.identity} ${req.url}${extra}${shape}`
 }
 
 function closedError (req: PreparedRequest): HttpException {

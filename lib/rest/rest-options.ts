@@ -51,6 +51,19 @@ export interface RestClientOptions {
   rateLimitOffset?: number
   /** Milliseconds between sweeps of idle buckets and identities; 0 turns sweeping off. @defaultValue 60000 */
   sweepInterval?: number
+  /**
+   * Milliseconds one call may take in all, across its retries, backoffs and rate-limit waits;
+   * past it the caller gets the timeout `HttpException` (`FST_DISCORD_TIMEOUT`).
+   * @defaultValue the longer of `timeout` and a finite `maxRateLimitWait`, plus 5000
+   */
+  deadline?: number
+  /**
+   * Invalid requests (401, 403, 429 other than `shared` scope) in 10 minutes past which this
+   * process refuses further calls locally with `InvalidRequestLimit` (503, `Retry-After`) instead
+   * of sending them; a warning is logged at half. Discord bans the IP for an hour at 10,000.
+   * @defaultValue 5000
+   */
+  invalidRequestLimit?: number
   /** The fetch to call. @defaultValue globalThis.fetch */
   fetch?: FetchFunction
   /** Clock and timers. @defaultValue the system clock */
@@ -72,6 +85,8 @@ export interface ResolvedRestClientOptions {
   readonly maxRateLimitWait: number
   readonly rateLimitOffset: number
   readonly sweepInterval: number
+  readonly deadline: number
+  readonly invalidRequestLimit: number
   readonly fetch: FetchFunction
   readonly clock: RestClock
   readonly logger: RestLogger
@@ -93,8 +108,15 @@ const DEFAULTS = {
   rejectOnRateLimit: false,
   maxRateLimitWait: 5_000,
   rateLimitOffset: 5,
-  sweepInterval: 60_000
+  sweepInterval: 60_000,
+  // Enough for one attempt that times out, and a retry or a rate-limit wait after it.
+  deadline: 15_000 + 5_000,
+  // Half Discord's ban threshold: room for other processes behind the same IP.
+  invalidRequestLimit: 5_000
 } as const satisfies Required<Omit<RestClientOptions, 'apiBaseUrl' | 'fetch' | 'clock' | 'logger'>>
+
+/** How much longer than one attempt's `timeout` the default `deadline` is. */
+const DEADLINE_OVER_TIMEOUT = DEFAULTS.deadline - DEFAULTS.timeout
 
 const silentLogger: RestLogger = { debug () {}, warn () {} }
 
@@ -121,18 +143,22 @@ export function resolveRestClientOptions (options: RestClientOptions): ResolvedR
   if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
     throw new TypeError('`clock` must have now(), setTimeout() and clearTimeout()')
   }
+  const timeout = positive('timeout', options.timeout ?? DEFAULTS.timeout, false)
+  const maxRateLimitWait = maxWait(options.maxRateLimitWait ?? DEFAULTS.maxRateLimitWait)
   return registered({
     apiBaseUrl: apiBaseUrl.replace(/\/+$/, ''),
     userAgent: appendix === '' ? USER_AGENT : `${USER_AGENT} ${appendix}`,
-    timeout: positive('timeout', options.timeout ?? DEFAULTS.timeout, false),
+    timeout,
     retries: count('retries', options.retries ?? DEFAULTS.retries),
     retryDelay: positive('retryDelay', options.retryDelay ?? DEFAULTS.retryDelay, true),
     rateLimitRetries: count('rateLimitRetries', options.rateLimitRetries ?? DEFAULTS.rateLimitRetries),
     globalRequestsPerSecond: positive('globalRequestsPerSecond', options.globalRequestsPerSecond ?? DEFAULTS.globalRequestsPerSecond, false),
     rejectOnRateLimit: normalizeRejectOnRateLimit(options.rejectOnRateLimit ?? DEFAULTS.rejectOnRateLimit),
-    maxRateLimitWait: maxWait(options.maxRateLimitWait ?? DEFAULTS.maxRateLimitWait),
+    maxRateLimitWait,
     rateLimitOffset: positive('rateLimitOffset', options.rateLimitOffset ?? DEFAULTS.rateLimitOffset, true),
     sweepInterval: positive('sweepInterval', options.sweepInterval ?? DEFAULTS.sweepInterval, true),
+    deadline: positive('deadline', options.deadline ?? defaultDeadline(timeout, maxRateLimitWait), false),
+    invalidRequestLimit: limit(options.invalidRequestLimit ?? DEFAULTS.invalidRequestLimit),
     fetch: fetchFn,
     clock,
     logger: options.logger ?? silentLogger
@@ -170,6 +196,19 @@ function positive (name: string, value: number, zeroAllowed: boolean): number {
 
 function count (name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new RangeError(`\`${name}\` must be a non-negative integer`)
+  return value
+}
+
+/**
+ * Room for one attempt, or for the longest rate-limit wait the app accepts, and a retry after it.
+ * An unbounded wait (`Infinity`) does not make the call unbounded: the deadline still ends it.
+ */
+function defaultDeadline (timeout: number, maxRateLimitWait: number): number {
+  return Math.max(timeout, Number.isFinite(maxRateLimitWait) ? maxRateLimitWait : 0) + DEADLINE_OVER_TIMEOUT
+}
+
+function limit (value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError('`invalidRequestLimit` must be a positive integer')
   return value
 }
 

@@ -1,3 +1,5 @@
+import type { BodyShape } from './body-shape.js'
+
 /**
  * The shape of one call to Discord's API, shared by every layer that makes one: the REST client
  * sends it, the resources and `request.discord.request()` pass it on, and `fastify.discord`
@@ -24,3 +26,8 @@ export interface DiscordRequestOptions {
 
 /** A call made with credentials chosen by the caller (the bot token, a token the app holds): {@link DiscordRequestOptions} without `oauth`. */
 export type CallOptions = Omit<DiscordRequestOptions, 'oauth'>
+
+/** A call whose 2xx body must have a shape (the resources' calls, before a model is built). */
+export interface ShapedCallOptions extends CallOptions {
+  expect?: BodyShape | undefined
+}

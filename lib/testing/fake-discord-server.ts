@@ -172,6 +172,12 @@ async function applyFault (fault: FakeFault, request: FastifyRequest, reply: Fas
       if (fault.retryAfter !== undefined) reply.header('retry-after', String(fault.retryAfter))
       reply.code(429).type('text/html; charset=UTF-8').send(CLOUDFLARE_429_HTML)
       return true
+    case 'html200':
+      reply.code(200).type('text/html; charset=UTF-8').send('<!DOCTYPE html><html><body>Discord is having trouble</body></html>')
+      return true
+    case 'empty200':
+      reply.code(200).removeHeader('content-type').send('')
+      return true
     case 'status':
       if (fault.status === 500) sendDiscordError(reply, 500, HTTP_ERRORS[500])
       else reply.code(fault.status).type('text/html').send(gatewayErrorHTML(fault.status))

@@ -85,6 +85,10 @@ export type FakeFault =
   | { kind: 'delay', ms: number, count?: number }
   | { kind: 'drop', count?: number }
   | { kind: 'html429', retryAfter?: number, count?: number }
+  /** A 200 with an HTML page (Discord's edge during incidents). */
+  | { kind: 'html200', count?: number }
+  /** A 200 with an empty body and no content type. */
+  | { kind: 'empty200', count?: number }
 
 /** A token set the fake issued, as its token endpoint would return it. */
 export interface FakeTokenResponse {

@@ -2,15 +2,17 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { UsersCache } from '../cache/users-cache.js'
 import type { SessionCookie } from '../cookie/session-cookie.js'
+import type { DiscordSessionData } from '../cookie/session-data.js'
 import { failureFields } from '../errors/failure-fields.js'
 import { OAuth2Error } from '../errors/oauth2-error.js'
 import { Unauthorized } from '../errors/unauthorized.js'
 import type { DiscordOAuthClient } from '../oauth/discord-oauth-client.js'
 import type { RestClient } from '../rest/rest-client.js'
-import type { CallOptions } from '../shared/request-options.js'
+import type { ShapedCallOptions } from '../shared/request-options.js'
 import type { TokenSet } from '../shared/token-set.js'
 import type { TokenStore } from '../shared/token-store.js'
 import type { RefreshCoordinator } from './refresh-coordinator.js'
+import type { RevokedSessions } from './revoked-sessions.js'
 
 /** A token within this many ms of expiry is refreshed before use. */
 export const REFRESH_MARGIN = 60 * 1000
@@ -24,7 +26,13 @@ export interface TokenKeeping {
   /** `null`: token sets live in the encrypted cookie. */
   readonly tokenStore: TokenStore | null
   readonly now: () => number
+  /** Logged-out sessions, checked on every read of the session. */
+  readonly revoked: RevokedSessions
+  /** How long a logout is remembered, ms: the session cookie's lifetime, after which every copy has expired. */
+  readonly sessionLifetime: number
 }
+
+const NOTHING: DiscordSessionData = Object.freeze({}) as DiscordSessionData
 
 /**
  * The token lifecycle of one request's session: reads the token set (from the cookie or the
@@ -46,7 +54,7 @@ export class TokenKeeper {
 
   /** See `DiscordSession.authorized`. */
   get authorized (): boolean {
-    const data = this.#cookie.read()
+    const data = this.#data()
     if (data.tokenId !== undefined) return true
     const tokens = data.tokens
     if (tokens === undefined) return false
@@ -55,12 +63,12 @@ export class TokenKeeper {
 
   /** The Discord user id of this session, when the `identify` scope was granted. */
   get userId (): string | null {
-    return this.#cookie.read().userId ?? null
+    return this.#data().userId ?? null
   }
 
   /** The scopes Discord granted to this session (a copy). */
   get scopes (): string[] {
-    const data = this.#cookie.read()
+    const data = this.#data()
     return [...(data.tokens?.scopes ?? data.scopes ?? [])]
   }
 
@@ -73,7 +81,7 @@ export class TokenKeeper {
   tokenAtHand (): TokenSet | undefined {
     // Read from the cookie each time (its decoding is memoised): the app may have cleared it
     // since the token was last read this request.
-    const data = this.#cookie.read()
+    const data = this.#data()
     let tokens: TokenSet | null | undefined
     if (this.#ctx.tokenStore === null) {
       tokens = data.tokens
@@ -156,7 +164,8 @@ export class TokenKeeper {
     const previousId = this.#cookie.read().tokenId
     if (previousId !== undefined && this.#ctx.tokenStore !== null) await this.#ctx.tokenStore.delete(previousId)
     this.#cookie.regenerate()
-    this.#cookie.write(userId === null ? {} : { userId })
+    const sessionId = randomBytes(16).toString('base64url')
+    this.#cookie.write(userId === null ? { sessionId } : { userId, sessionId })
     await this.save(tokens)
   }
 
@@ -172,7 +181,7 @@ export class TokenKeeper {
    * from Discord means the authorization is gone: the session is cleared.
    * @throws Unauthorized when there is no usable token
    */
-  async request<ResultType = unknown> (route: string, options: CallOptions = {}): Promise<ResultType> {
+  async request<ResultType = unknown> (route: string, options: ShapedCallOptions = {}): Promise<ResultType> {
     const tokens = await this.getAuthorizationToken()
     if (tokens === null) throw new Unauthorized()
     try {
@@ -212,6 +221,7 @@ export class TokenKeeper {
     const data = this.#cookie.read()
     this.#tokens = null
     this.#cookie.write({})
+    if (data.sessionId !== undefined) this.#ctx.revoked.revoke(data.sessionId, this.#ctx.now() + this.#ctx.sessionLifetime)
     const store = this.#ctx.tokenStore
     if (store !== null && data.tokenId !== undefined) {
       try {
@@ -242,7 +252,7 @@ export class TokenKeeper {
 
   async #read (): Promise<TokenSet | null> {
     if (this.#tokens !== undefined) return this.#tokens
-    const data = this.#cookie.read()
+    const data = this.#data()
     const store = this.#ctx.tokenStore
     let tokens: TokenSet | null = data.tokens ?? null
     if (store !== null && data.tokenId !== undefined) {
@@ -262,6 +272,12 @@ export class TokenKeeper {
     } catch (err) {
       this.#warn(err, 'fastify-discord: could not clear the users cache')
     }
+  }
+
+  /** What the cookie holds, or nothing when this session was logged out elsewhere (a copy of its cookie). */
+  #data (): DiscordSessionData {
+    const data = this.#cookie.read()
+    return data.sessionId !== undefined && this.#ctx.revoked.isRevoked(data.sessionId) ? NOTHING : data
   }
 
   #warn (err: unknown, message: string): void {

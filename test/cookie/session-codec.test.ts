@@ -5,7 +5,7 @@ import { SESSION_KEY, type DiscordSessionData, type PendingLogin } from '../../l
 import type { TokenSet } from '../../lib/shared/token-set.js'
 import { buildApp, login, readSession, type TestApp } from '../helpers/build-app.js'
 
-const COMPACT_KEYS = ['a', 'e', 'i', 'p', 'r', 's', 't', 'u']
+const COMPACT_KEYS = ['a', 'e', 'i', 'n', 'p', 'r', 's', 't', 'u']
 
 function tokens (overrides: Partial<TokenSet> = {}): TokenSet {
   return { accessToken: 'access-1', refreshToken: 'refresh-1', tokenType: 'Bearer', expiresAt: 1_700_000_000_000, scopes: ['identify', 'guilds'], ...overrides }
@@ -124,12 +124,13 @@ t.test('after a login the cookie holds the compact form, and no spelled-out toke
   const testApp = await buildApp(t)
   t.equal((await login(testApp)).statusCode, 302)
   const raw = rawCookieValue(testApp)
-  t.same(Object.keys(raw).sort(), ['a', 'e', 'r', 's', 'u'])
+  t.same(Object.keys(raw).sort(), ['a', 'e', 'n', 'r', 's', 'u'])
   t.ok(Object.keys(raw).every((key) => COMPACT_KEYS.includes(key)))
   t.notOk('accessToken' in raw)
   t.notOk('tokens' in raw)
   t.notMatch(JSON.stringify(raw), /accessToken|refreshToken|tokenType|expiresAt/)
   t.equal(raw['u'], testApp.fake.seedUsers.migrated)
+  t.equal(raw['n'], readSession(testApp).sessionId, 'the session id a logout is remembered by')
   t.equal(raw['s'], 'identify')
   const session = readSession(testApp)
   t.equal(raw['a'], session.tokens?.accessToken)
@@ -143,7 +144,7 @@ t.test('with a token store the cookie holds the compact id and scopes, and no to
   const testApp = await buildApp(t, { plugin: { tokenStore: new MemoryTokenStore(), scope: ['identify', 'guilds'] } })
   await login(testApp)
   const raw = rawCookieValue(testApp)
-  t.same(Object.keys(raw).sort(), ['i', 's', 'u'])
+  t.same(Object.keys(raw).sort(), ['i', 'n', 's', 'u'])
   t.equal(raw['s'], 'identify guilds')
   t.equal(raw['i'], readSession(testApp).tokenId)
 })

@@ -89,8 +89,6 @@ t.test('malformed callback input is a 400 before any work', async (t) => {
   const noCode = await injectWithJar(testApp, { url: `${CALLBACK_PATH}?state=${state}` })
   t.equal(noCode.statusCode, 400, 'a known state without a code')
   t.equal(noCode.json().code, 'FST_DISCORD_OAUTH2')
-  const longNext = await injectWithJar(testApp, { url: `/login?next=/${'n'.repeat(3000)}` })
-  t.equal(longNext.statusCode, 400)
   t.equal(testApp.fake.callCount('POST', '/api/v10/oauth2/token'), 0, 'no token request was made')
 })
 

@@ -365,6 +365,7 @@ t.test('a failure on the fast path is a rejection, never a synchronous throw; nu
   const ctx = { cache: createUsersCache(), cdnBaseUrl: 'https://cdn.example', botRequest: async () => { throw new Error('unused') } }
   const broken = {
     userId: '1',
+    authorized: true,
     scopes: ['identify'],
     request: async () => { throw new Error('unused') },
     getAuthorizationToken: async () => null,

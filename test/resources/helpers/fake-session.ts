@@ -11,6 +11,7 @@ export function fakeSession (fake: FakeDiscord, rest: RestClient, userId: string
   return {
     userId,
     scopes,
+    authorized: true,
     async request<ResultType> (route: string, opts: CallOptions = {}): Promise<ResultType> {
       return await rest.request<ResultType>(route, { ...opts, auth: { type: 'Bearer', token: token.accessToken } })
     },

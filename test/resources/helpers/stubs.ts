@@ -22,6 +22,7 @@ export function stubSession (options: { userId: string | null, scopes: string[],
   const session: ResourceSession & { setToken: (next: TokenSet | null) => void } = {
     userId: options.userId,
     scopes: options.scopes,
+    get authorized () { return token !== null },
     async request<ResultType> (route: string, opts: CallOptions & { oauth?: boolean } = {}): Promise<ResultType> {
       calls.push({ route, opts })
       // A real request is asynchronous: let concurrent callers interleave.
