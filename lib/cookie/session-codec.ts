@@ -5,9 +5,8 @@ import type { TokenSet } from '../shared/token-set.js'
  * How {@link DiscordSessionData} travels in the encrypted cookie: one flat object with one-letter
  * keys. A token set spelled out (`"accessToken"`, `"refreshToken"`, `"tokenType":"Bearer"`, a
  * scopes array) nearly doubles the cookie, which has to share its 4 KB with pending logins and
- * the app's own session data, and every request decrypts and parses it: perf profiles put the
- * read of this cookie (about 300 bytes with a token set) at about 1.7 µs per request more than a
- * cookie holding only a user id (bench/README.md).
+ * the app's own session data, and every request decrypts and parses it: its size shows in
+ * every request's cost (bench/README.md, "Where C's extra time goes", has the profile).
  */
 export interface StoredSessionData {
   /** userId */
