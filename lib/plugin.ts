@@ -35,7 +35,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   const usedStates = new UsedStates()
   decorateRequestSession(fastify, {
     tokens: { oauth, rest, cache, refresher, tokenStore, now },
-    login: { oauth, rest, cache, usedStates, scope: options.scope, prompt: options.prompt, issuers: options.issuers, now },
+    login: { oauth, rest, cache, usedStates, scope: options.scope, prompt: options.prompt, issuers: options.issuers, now, cdnBaseUrl: options.cdnBaseUrl },
     resources,
     rest
   })

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { describe, expect, test } from 'tstyche'
 import type {
   AppRequestOptions, AuthorizationGuard, Authorization, Bot, CreateSessionOptions, DiscordApp, DiscordHttpMethod,
-  DiscordRequestOptions, DiscordSession, Guild, GuildMember, RequireAuthorizationOptions, RestClient, TokenSet, User,
+  DiscordRequestOptions, DiscordSession, Grant, GrantWebhook, Guild, GuildMember, RequireAuthorizationOptions, RestClient, TokenSet, User,
   UserConnection, UsersCache
 } from 'fastify-discord'
 
@@ -23,6 +23,18 @@ describe('request.discord', () => {
     expect(request.discord.authorized).type.toBe<boolean>()
     expect(request.discord.userId).type.toBe<string | null>()
     expect(request.discord.scopes).type.toBe<string[]>()
+  })
+
+  test('exposes what the callback granted', () => {
+    expect(request.discord.grant).type.toBe<Grant | null>()
+    const grant = request.discord.grant
+    if (grant !== null) {
+      expect(grant.guild).type.toBe<Guild | null>()
+      expect(grant.webhook).type.toBe<GrantWebhook | null>()
+      expect(grant.permissions).type.toBe<bigint | null>()
+      expect(grant.scopes).type.toBe<readonly string[]>()
+      expect(grant.webhook?.token).type.toBe<string | undefined>()
+    }
   })
 
   test('fetches typed models', () => {

@@ -66,6 +66,15 @@ export interface AuthorizationURLParams {
   params?: Record<string, string>
 }
 
+/** What a code exchange returns: the token set, and the extras of a `bot` or `webhook.incoming` grant. */
+export interface CodeExchange {
+  tokens: TokenSet
+  /** The token response's `guild` (a `bot` grant), unchecked; `null` when absent. */
+  guild: unknown
+  /** The token response's `webhook` (a `webhook.incoming` grant), unchecked: it holds a secret token. */
+  webhook: unknown
+}
+
 /** The subset of simple-oauth2 reached through `@fastify/oauth2`'s decoration. */
 interface SimpleOAuth2Token {
   readonly token: Record<string, unknown>
@@ -113,10 +122,23 @@ export class DiscordOAuthClient {
    * Exchanges an authorization code (with its PKCE verifier) for a token set.
    * @throws OAuth2Error (400 for a bad code or verifier), RateLimited, HttpException
    */
-  async validateAuthorizationCode (code: string, codeVerifier: string): Promise<TokenSet> {
+  async validateAuthorizationCode (code: string, codeVerifier: string | null): Promise<TokenSet> {
+    return (await this.exchangeAuthorizationCode(code, codeVerifier)).tokens
+  }
+
+  /**
+   * Exchanges an authorization code like {@link validateAuthorizationCode}, also handing back
+   * what the token response carries besides tokens: the `guild` of a `bot` grant and the
+   * `webhook` of a `webhook.incoming` grant, unchecked. `codeVerifier` is `null` for a login
+   * started without PKCE.
+   * @throws OAuth2Error (400 for a bad code or verifier), RateLimited, HttpException
+   */
+  async exchangeAuthorizationCode (code: string, codeVerifier: string | null): Promise<CodeExchange> {
     try {
-      const token = await this.#oauth.oauth2.getToken({ code, redirect_uri: this.#options.redirectUri, code_verifier: codeVerifier })
-      return this.#toTokenSet(token.token, null)
+      const params: Record<string, unknown> = { code, redirect_uri: this.#options.redirectUri }
+      if (codeVerifier !== null) params['code_verifier'] = codeVerifier
+      const token = await this.#oauth.oauth2.getToken(params)
+      return { tokens: this.#toTokenSet(token.token, null), guild: token.token['guild'] ?? null, webhook: token.token['webhook'] ?? null }
     } catch (err) {
       throw this.#mapError(err, this.#options.tokenUrl)
     }

@@ -4,6 +4,7 @@ import { completeLogin, type CompletedLogin } from '../login/complete-login.js'
 import type { CreateSessionOptions } from '../login/login-request.js'
 import { startLogin } from '../login/start-login.js'
 import type { Authorization } from '../models/authorization.js'
+import type { Grant } from '../models/grant.js'
 import type { GuildMember } from '../models/guild-member.js'
 import type { Guild } from '../models/guild.js'
 import type { UserConnection } from '../models/user-connection.js'
@@ -33,9 +34,14 @@ export class DiscordSession {
   readonly #ctx: SessionContext
   readonly #cookie: SessionCookie
   readonly #tokens: TokenKeeper
+  #grant: Grant | null = null
 
   static {
-    complete = async (session) => await completeLogin(session.#request, session.#cookie, session.#tokens, session.#ctx.login)
+    complete = async (session) => {
+      const completed = await completeLogin(session.#request, session.#cookie, session.#tokens, session.#ctx.login)
+      session.#grant = completed.grant
+      return completed
+    }
     atHand = (session) => session.#tokens.tokenAtHand()
   }
 
@@ -64,6 +70,15 @@ export class DiscordSession {
   /** The scopes Discord granted to this session. */
   get scopes (): string[] {
     return this.#tokens.scopes
+  }
+
+  /**
+   * What this request's callback obtained besides tokens: `{ scopes, guild, webhook,
+   * permissions }`; `null` before a callback, and on every other request (it is not kept in the
+   * session: the webhook's token is a secret).
+   */
+  get grant (): Grant | null {
+    return this.#grant
   }
 
   /**

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { api, startFake } from './helpers/fake.js'
+import { api, login, startFake } from './helpers/fake.js'
 import { DiscordSpec } from './helpers/openapi.js'
 import { ConnectionService, ConnectionVisibility } from 'discord-api-types/v10'
 import { fakeUser } from '../../lib/testing/index.js'
@@ -142,4 +142,28 @@ t.test('the validators reject a payload that breaks the schema', async (t) => {
   t.notOk(validate([{ id: '1', name: 'x', icon: null, banner: null, owner: false, permissions: 8, features: [] }]), 'permissions must be a string')
   t.throws(() => spec.validator('/nope', 'get', '200'), /no 200 response/)
   t.throws(() => spec.validator('/users/@me/guilds/{guild_id}/member', 'get', '204'), /no 204 response/)
+})
+
+/** Payloads of the token endpoint, which the OpenAPI document does not describe, checked against the component schemas they are. */
+const tokenExtras: Array<{ name: string, scope: string, field: 'guild' | 'webhook', schema: string }> = [
+  { name: 'a bot grant\'s guild', scope: 'bot applications.commands', field: 'guild', schema: 'GuildResponse' },
+  { name: 'a webhook.incoming grant\'s webhook', scope: 'webhook.incoming', field: 'webhook', schema: 'GuildIncomingWebhookResponse' }
+]
+
+for (const c of tokenExtras) {
+  t.test(`${c.name} in the token response validates against ${c.schema}`, async (t) => {
+    const fake = await startFake(t)
+    const body = await login(fake, c.scope)
+    const payload = body[c.field] as Record<string, unknown>
+    t.type(payload, 'object')
+    const validate = spec.componentValidator(c.schema)
+    t.ok(validate(payload), JSON.stringify(validate.errors))
+    const declared = spec.declaredProperties({ $ref: `#/components/schemas/${c.schema}` })
+    for (const key of Object.keys(payload)) t.ok(declared.has(key), `${key} is declared`)
+  })
+}
+
+t.test('the component validators reject a payload that breaks the schema', async (t) => {
+  t.notOk(spec.componentValidator('GuildIncomingWebhookResponse')({ id: '1', name: 'x', type: 2, avatar: null, channel_id: null, application_id: null }), 'type must be 1')
+  t.throws(() => spec.componentValidator('NoSuchSchema'), /no component schema/)
 })
