@@ -5,6 +5,7 @@ import type {
   DiscordRequestOptions, DiscordSession, Grant, GrantWebhook, Guild, GuildMember, RequireAuthorizationOptions, RestClient, TokenSet, User,
   UserConnection, UsersCache
 } from 'fastify-discord'
+import { RoleConnectionMetadataType, type RoleConnection, type RoleConnectionMetadataRecord } from 'fastify-discord'
 
 const app = Fastify()
 declare const request: FastifyRequest
@@ -35,6 +36,14 @@ describe('request.discord', () => {
       expect(grant.scopes).type.toBe<readonly string[]>()
       expect(grant.webhook?.token).type.toBe<string | undefined>()
     }
+  })
+
+  test('reads and writes the Linked Roles connection', () => {
+    expect(request.discord.fetchRoleConnection()).type.toBe<Promise<RoleConnection>>()
+    expect(request.discord.updateRoleConnection({ platformName: 'Game', metadata: { level: 3, verified: true, since: new Date() } })).type.toBe<Promise<RoleConnection>>()
+    expect(request.discord.updateRoleConnection).type.not.toBeCallableWith({ metadata: { level: [1] } })
+    expect(app.discord.setRoleConnectionMetadata([{ type: RoleConnectionMetadataType.BooleanEqual, key: 'ok', name: 'OK', description: 'ok' }])).type.toBe<Promise<RoleConnectionMetadataRecord[]>>()
+    expect(app.discord.setRoleConnectionMetadata).type.not.toBeCallableWith([{ type: 9, key: 'ok', name: 'OK', description: 'ok' }])
   })
 
   test('fetches typed models', () => {

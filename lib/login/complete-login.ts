@@ -86,7 +86,7 @@ export async function completeLogin (request: FastifyRequest, cookie: SessionCoo
   }
   const code = stringParam(query.code, 'code')
 
-  const exchange = await ctx.oauth.exchangeAuthorizationCode(code, pending.verifier)
+  const exchange = await ctx.oauth.exchangeAuthorizationCode(code, pending.verifier ?? null)
   const granted = exchange.tokens
   const loggedIn = data.tokens !== undefined || data.tokenId !== undefined
   let userId: string | null

@@ -50,7 +50,8 @@ export interface DiscordOAuthClientOptions {
 /** Parameters of the authorize URL, beyond those every request carries. */
 export interface AuthorizationURLParams {
   state: string
-  codeChallenge: string
+  /** The PKCE S256 challenge; `null` sends none (Discord refuses PKCE with `role_connections.write`). */
+  codeChallenge: string | null
   scope: readonly string[]
   prompt: 'consent' | 'none'
   /** Bot permissions (for the `bot` scope), as a decimal string. */
@@ -100,7 +101,7 @@ export class DiscordOAuthClient {
     this.#now = options.now ?? Date.now
   }
 
-  /** The URL of Discord's consent screen for one login attempt (PKCE S256). */
+  /** The URL of Discord's consent screen for one login attempt (PKCE S256 unless `codeChallenge` is `null`). */
   createAuthorizationURL (params: AuthorizationURLParams): string {
     const query: Record<string, unknown> = params.params === undefined ? {} : withoutReserved(params.params)
     if (params.permissions !== undefined) query['permissions'] = params.permissions
@@ -111,10 +112,9 @@ export class DiscordOAuthClient {
       redirect_uri: this.#options.redirectUri,
       scope: params.scope.join(' '),
       state: params.state,
-      prompt: params.prompt,
-      code_challenge: params.codeChallenge,
-      code_challenge_method: 'S256'
+      prompt: params.prompt
     })
+    if (params.codeChallenge !== null) Object.assign(query, { code_challenge: params.codeChallenge, code_challenge_method: 'S256' })
     return this.#oauth.oauth2.authorizeURL(query)
   }
 

@@ -14,6 +14,7 @@ import { fetchConnections } from '../resources/fetch-connections.js'
 import { fetchGuildMember } from '../resources/fetch-guild-member.js'
 import { fetchGuilds } from '../resources/fetch-guilds.js'
 import { fetchUser, getCachedUser } from '../resources/fetch-user.js'
+import { fetchRoleConnection, updateRoleConnection, type RoleConnection, type RoleConnectionUpdate } from '../resources/role-connection.js'
 import type { CallOptions, DiscordRequestOptions } from '../shared/request-options.js'
 import type { TokenSet } from '../shared/token-set.js'
 import { TokenKeeper } from '../tokens/token-keeper.js'
@@ -129,6 +130,20 @@ export class DiscordSession {
   /** `GET /users/@me/guilds/{guildId}/member`. */
   async fetchGuildMember (guildId: string): Promise<GuildMember> {
     return await fetchGuildMember(this.#tokens, this.#ctx.resources, guildId)
+  }
+
+  /** The user's Linked Roles connection for this application. Needs `role_connections.write`. */
+  async fetchRoleConnection (): Promise<RoleConnection> {
+    return await fetchRoleConnection(this.#tokens, this.#ctx.resources)
+  }
+
+  /**
+   * Replaces the user's Linked Roles connection: `{ platformName, platformUsername, metadata }`.
+   * Needs `role_connections.write`.
+   * @throws InvalidArgument (400) for malformed input, before any call to Discord
+   */
+  async updateRoleConnection (update: RoleConnectionUpdate): Promise<RoleConnection> {
+    return await updateRoleConnection(this.#tokens, this.#ctx.resources, update)
   }
 
   /** `GET /oauth2/@me`: granted scopes, expiry and application. */

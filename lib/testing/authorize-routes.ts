@@ -50,6 +50,8 @@ function checkAuthorizeRequest (ctx: FakeContext, p: Record<string, string>): Au
       return fail('invalid_request', 'code_challenge must be a base64url SHA-256 digest (43 characters).')
     }
     codeChallenge = p.code_challenge
+    // Discord refuses PKCE with this scope, and says so as an invalid scope (discord-api-docs #5751).
+    if (scopes.includes('role_connections.write')) return fail('invalid_scope', 'role_connections.write cannot be used with PKCE.')
   }
   if (p.permissions !== undefined && !/^\d{1,30}$/.test(p.permissions)) return fail('invalid_request', 'permissions must be an integer.')
   return { kind: 'ok', ...base, scopes, prompt: p.prompt, codeChallenge, guildId: p.guild_id, permissions: p.permissions ?? '0' }

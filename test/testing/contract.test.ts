@@ -37,6 +37,14 @@ function putMember (fake: FakeDiscord, guildId: string, userId: string, token: s
   })
 }
 
+async function putMetadata (fake: FakeDiscord): Promise<Response> {
+  return api(fake, `/applications/${fake.clientId}/role-connections/metadata`, `Bot ${fake.botToken}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ type: 2, key: 'level', name: 'Level', description: 'Level reached', name_localizations: { fr: 'Niveau' } }])
+  })
+}
+
 const cases: Case[] = [
   { name: 'current user with email', path: '/users/@me', method: 'get', status: '200', request: async (f) => api(f, '/users/@me', bearer(f, ['identify', 'email'])) },
   { name: 'current user without email', path: '/users/@me', method: 'get', status: '200', request: async (f) => api(f, '/users/@me', bearer(f, ['identify'])) },
@@ -73,6 +81,21 @@ const cases: Case[] = [
   { name: 'authorization without user', path: '/oauth2/@me', method: 'get', status: '200', request: async (f) => api(f, '/oauth2/@me', bearer(f, ['guilds'])) },
   { name: 'user by id', path: '/users/{user_id}', method: 'get', status: '200', request: async (f) => api(f, `/users/${f.seedUsers.legacy}`, `Bot ${f.botToken}`) },
   { name: 'added member', path: '/guilds/{guild_id}/members/{user_id}', method: 'put', status: '201', request: async (f) => putMember(f, f.seedGuilds.owned, f.seedUsers.legacy, bearer(f, ['guilds.join'], f.seedUsers.legacy).slice(7)) },
+  { name: 'role-connection metadata', path: '/applications/{application_id}/role-connections/metadata', method: 'put', status: '200', request: async (f) => putMetadata(f) },
+  { name: 'listed role-connection metadata', path: '/applications/{application_id}/role-connections/metadata', method: 'get', status: '200', request: async (f) => { await putMetadata(f); return api(f, `/applications/${f.clientId}/role-connections/metadata`, `Bot ${f.botToken}`) } },
+  { name: 'empty role connection', path: '/users/@me/applications/{application_id}/role-connection', method: 'get', status: '200', request: async (f) => api(f, `/users/@me/applications/${f.clientId}/role-connection`, bearer(f, ['role_connections.write'])) },
+  {
+    name: 'updated role connection',
+    path: '/users/@me/applications/{application_id}/role-connection',
+    method: 'put',
+    status: '200',
+    request: async (f) => {
+      await putMetadata(f)
+      return api(f, `/users/@me/applications/${f.clientId}/role-connection`, bearer(f, ['role_connections.write']), {
+        method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform_name: 'Game', platform_username: null, metadata: { level: '3' } })
+      })
+    }
+  },
   { name: '401 body', path: '/users/@me', method: 'get', status: '4XX', request: async (f) => api(f, '/users/@me', 'Bearer nope') },
   { name: '404 Unknown Guild body', path: '/users/@me/guilds/{guild_id}/member', method: 'get', status: '4XX', request: async (f) => api(f, '/users/@me/guilds/1/member', bearer(f, ['guilds.members.read'])) },
   {
