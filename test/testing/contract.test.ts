@@ -71,6 +71,21 @@ const cases: Case[] = [
       return api(f, '/users/@me/connections', bearer(f, ['connections'], '1001'))
     }
   },
+  {
+    name: 'user with an avatar decoration and a server tag',
+    path: '/users/@me',
+    method: 'get',
+    status: '200',
+    request: async (f) => {
+      f.addUser(fakeUser({
+        id: '1002',
+        username: 'tagged',
+        avatar_decoration_data: { asset: 'a_0123456789abcdef0123456789abcdef', sku_id: '1003' },
+        primary_guild: { identity_guild_id: f.seedGuilds.owned, identity_enabled: true, tag: 'TAG', badge: 'fedcba9876543210fedcba9876543210' }
+      }))
+      return api(f, '/users/@me', bearer(f, ['identify'], '1002'))
+    }
+  },
   { name: 'bot current user', path: '/users/@me', method: 'get', status: '200', request: async (f) => api(f, '/users/@me', `Bot ${f.botToken}`) },
   { name: 'guilds', path: '/users/@me/guilds', method: 'get', status: '200', request: async (f) => api(f, '/users/@me/guilds', bearer(f, ['guilds'])) },
   { name: 'guilds with counts', path: '/users/@me/guilds', method: 'get', status: '200', request: async (f) => api(f, '/users/@me/guilds?with_counts=true', bearer(f, ['guilds'])) },
