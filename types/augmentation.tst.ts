@@ -52,6 +52,9 @@ describe('request.discord', () => {
     expect(request.discord.fetchGuilds()).type.toBe<Promise<Guild[]>>()
     expect(request.discord.fetchConnections()).type.toBe<Promise<UserConnection[]>>()
     expect(request.discord.fetchGuildMember('613425648685547541')).type.toBe<Promise<GuildMember>>()
+    expect(request.discord.fetchGuildMember('613425648685547541', { cache: false })).type.toBe<Promise<GuildMember>>()
+    expect(request.discord.fetchGuilds({ withCounts: true, cache: false })).type.toBe<Promise<Guild[]>>()
+    expect(request.discord.fetchGuilds).type.not.toBeCallableWith({ withCounts: 'yes' })
     expect(request.discord.fetchAuthorization()).type.toBe<Promise<Authorization>>()
   })
 

@@ -2,8 +2,11 @@ import type { CacheStore } from './cache-store.js'
 import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL, USERS_CACHE_KINDS_PER_USER } from './cache-defaults.js'
 import { MemoryCacheStore } from './memory-cache-store.js'
 
-/** What the users cache holds per user: the profile, the guild list, the connection list. */
-export type UserCacheKind = 'user' | 'guilds' | 'connections'
+/**
+ * What the users cache holds per user: the profile, the guild list, the connection list, and
+ * the user's member object in a guild (`member:<guildId>`), one entry per guild asked about.
+ */
+export type UserCacheKind = 'user' | 'guilds' | 'connections' | `member:${string}`
 
 /** Options of {@link UsersCache}. */
 export interface UsersCacheOptions {
@@ -26,8 +29,7 @@ interface Flight {
   cancelled: boolean
 }
 
-const KINDS: readonly UserCacheKind[] = ['user', 'guilds', 'connections']
-const SUFFIX: Readonly<Record<UserCacheKind, string>> = { user: 'profile', guilds: 'guilds', connections: 'connections' }
+const SUFFIX: Readonly<Record<'user' | 'guilds' | 'connections', string>> = { user: 'profile', guilds: 'guilds', connections: 'connections' }
 
 /**
  * The users cache (Quart-Discord's `users_cache`): each user's profile, guilds and connections
@@ -72,10 +74,10 @@ export class UsersCache {
 
   /** Drops every entry of one user, and keeps loads already under way from writing theirs back. */
   async invalidate (userId: string): Promise<void> {
-    for (const kind of KINDS) {
-      const key = cacheKey(userId, kind)
-      const flight = this.#flights.get(key)
-      if (flight !== undefined) {
+    // Member entries are per guild, so the user's flights are found by their key prefix.
+    const prefix = cacheKey(userId, 'user').slice(0, -'profile'.length)
+    for (const [key, flight] of this.#flights) {
+      if (key.startsWith(prefix)) {
         flight.cancelled = true
         this.#flights.delete(key)
       }
@@ -129,9 +131,9 @@ function usable (value: unknown, accept: ((value: unknown) => boolean) | undefin
   return value !== undefined && (accept === undefined || accept(value))
 }
 
-/** The store key of one user's entry: `user:<id>:profile|guilds|connections`. */
+/** The store key of one user's entry: `user:<id>:profile|guilds|connections|member:<guildId>`. */
 export function cacheKey (userId: string, kind: UserCacheKind): string {
-  return `user:${userId}:${SUFFIX[kind]}`
+  return `user:${userId}:${kind.startsWith('member:') ? kind : SUFFIX[kind as keyof typeof SUFFIX]}`
 }
 
 /** Options of {@link createUsersCache}. */

@@ -13,6 +13,7 @@ import { fetchAuthorization } from '../resources/fetch-authorization.js'
 import { fetchConnections } from '../resources/fetch-connections.js'
 import { fetchGuildMember } from '../resources/fetch-guild-member.js'
 import { fetchGuilds } from '../resources/fetch-guilds.js'
+import type { FetchGuildsOptions } from '../resources/fetch-guilds.js'
 import { fetchUser, getCachedUser } from '../resources/fetch-user.js'
 import { fetchRoleConnection, updateRoleConnection, type RoleConnection, type RoleConnectionUpdate } from '../resources/role-connection.js'
 import type { CallOptions, DiscordRequestOptions } from '../shared/request-options.js'
@@ -117,8 +118,8 @@ export class DiscordSession {
     return fetchUser(this.#tokens, this.#ctx.resources, options)
   }
 
-  /** `GET /users/@me/guilds`, cached. */
-  async fetchGuilds (options?: { cache?: boolean }): Promise<Guild[]> {
+  /** `GET /users/@me/guilds`, cached; `withCounts` fills the approximate member and presence counts. */
+  async fetchGuilds (options?: FetchGuildsOptions): Promise<Guild[]> {
     return await fetchGuilds(this.#tokens, this.#ctx.resources, options)
   }
 
@@ -127,9 +128,9 @@ export class DiscordSession {
     return await fetchConnections(this.#tokens, this.#ctx.resources, options)
   }
 
-  /** `GET /users/@me/guilds/{guildId}/member`. */
-  async fetchGuildMember (guildId: string): Promise<GuildMember> {
-    return await fetchGuildMember(this.#tokens, this.#ctx.resources, guildId)
+  /** `GET /users/@me/guilds/{guildId}/member`, cached. */
+  async fetchGuildMember (guildId: string, options?: { cache?: boolean }): Promise<GuildMember> {
+    return await fetchGuildMember(this.#tokens, this.#ctx.resources, guildId, options)
   }
 
   /** The user's Linked Roles connection for this application. Needs `role_connections.write`. */
