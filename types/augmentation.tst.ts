@@ -6,6 +6,7 @@ import type {
   UserConnection, UsersCache
 } from 'fastify-discord'
 import { RoleConnectionMetadataType, type RoleConnection, type RoleConnectionMetadataRecord } from 'fastify-discord'
+import { PermissionFlagsBits } from 'discord-api-types/v10'
 
 const app = Fastify()
 declare const request: FastifyRequest
@@ -188,6 +189,17 @@ describe('exported option types', () => {
     expect<Parameters<DiscordApp['request']>[1]>().type.toBe<AppRequestOptions>()
     expect<DiscordRequestOptions['method']>().type.toBe<DiscordHttpMethod | undefined>()
     expect<DiscordHttpMethod>().type.toBe<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>()
+  })
+
+  test('requireAuthorization({ guild, roles, permissions }) returns a guard; permissions are a bigint', () => {
+    expect(app.discord.requireAuthorization({ guild: '1', roles: ['2'], permissions: PermissionFlagsBits.ManageGuild })).type.toBe<AuthorizationGuard>()
+    expect(app.discord.requireAuthorization({ guild: '1', scopes: ['identify'] })).type.toBe<AuthorizationGuard>()
+    expect(app.get('/club', { preHandler: app.discord.requireAuthorization({ guild: '1' }) }, async () => 'ok')).type.not.toRaiseError()
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: 1n })
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: '1', roles: '2' })
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: '1', permissions: 8 })
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: '1', role: ['2'] })
+    expect<RequireAuthorizationOptions['permissions']>().type.toBe<bigint | undefined>()
   })
 
   test('RequireAuthorizationOptions declared ahead can be passed to requireAuthorization()', () => {

@@ -15,7 +15,7 @@ export interface AppRequestOptions extends CallOptions {
 
 /** `fastify.discord`: the app-level Discord client. */
 export interface DiscordApp {
-  /** preHandler guard: bare, or `requireAuthorization({ scopes })`. */
+  /** preHandler guard: bare, or `requireAuthorization({ scopes, guild, roles, permissions })`. */
   readonly requireAuthorization: RequireAuthorization
   /** Calls an API route with a bearer token you hold (outside a user's request). */
   request<ResultType = unknown> (route: string, options: AppRequestOptions): Promise<ResultType>
