@@ -6,15 +6,17 @@
  * Portal). Without them it starts the built-in fake Discord and prints both URLs.
  * PORT (default 3000; 0 = any free port), HOST, LOG_LEVEL and SESSION_KEY (base64 of 32 bytes)
  * are read too (see examples/helpers/run-example.ts). The members-only page /members is for
- * members of MEMBERS_GUILD_ID (against the fake: the seeded user's own server).
+ * members of MEMBERS_GUILD_ID (against the fake: the seeded user's own server), gated by
+ * `requireAuthorization({ guild })`.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { PermissionFlagsBits } from 'discord-api-types/v10'
-import fastifyDiscord from 'fastify-discord'
+import fastifyDiscord, { Forbidden } from 'fastify-discord'
 import { escapeHtml, logoutForm } from './helpers/html.js'
 import { runIfMain, type ExampleContext, type RunExampleOptions } from './helpers/run-example.js'
 
-const scope = ['identify', 'email', 'guilds', 'connections']
+// guilds.members.read: the /members guard reads the user's membership of the members server.
+const scope = ['identify', 'email', 'guilds', 'connections', 'guilds.members.read']
 
 /** The server whose members may see /members: MEMBERS_GUILD_ID, or the fake's seeded server; `null` when neither. */
 function membersGuild (fake: ExampleContext['fake'], env: NodeJS.ProcessEnv): string | null {
@@ -81,16 +83,23 @@ export async function build ({ discord: pluginOptions, fake, env, fastify: fasti
       <p><a href="/members">Members-only page</a> · <a href="/">Home</a></p>`)
   })
 
-  app.get('/members', { preHandler: app.discord.requireAuthorization({ scopes: ['guilds'] }) }, async (request, reply) => {
+  // The guard refuses a non-member with Forbidden (403); this page stands in for Fastify's JSON.
+  app.setErrorHandler(async (err, _request, reply) => {
+    if (!(err instanceof Forbidden)) throw err
+    return html(reply.code(403), 'Members only', '<h1>Members only</h1><p>This page is for members of the demo\'s server. Join it, then come back.</p><p><a href="/">Home</a></p>')
+  })
+
+  const membersOnly = guildId === null ? app.discord.requireAuthorization : app.discord.requireAuthorization({ guild: guildId })
+  app.get('/members', { preHandler: membersOnly }, async (request, reply) => {
     if (guildId === null) {
       return html(reply, 'Members only', '<h1>Members only</h1><p>Set MEMBERS_GUILD_ID to the server whose members may see this page.</p><p><a href="/">Home</a></p>')
     }
+    // Only for the server's name: the guard has checked membership. A cached list can predate
+    // the user joining; then the id stands in for the name.
     const guild = (await request.discord.fetchGuilds()).find((g) => g.id === guildId)
-    if (guild === undefined) {
-      return html(reply.code(403), 'Members only', '<h1>Members only</h1><p>This page is for members of the demo\'s server. Join it, then come back.</p><p><a href="/">Home</a></p>')
-    }
-    return html(reply, `${guild.name} — members only`, `
-      <h1>Members of ${escapeHtml(guild.name)}</h1>
+    const name = guild?.name ?? guildId
+    return html(reply, `${name} — members only`, `
+      <h1>Members of ${escapeHtml(name)}</h1>
       <p>Only members of this server see this page.</p>
       <p><a href="/me">Your profile</a> · <a href="/">Home</a></p>`)
   })

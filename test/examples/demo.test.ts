@@ -68,3 +68,10 @@ t.test('against the real Discord the members server comes from MEMBERS_GUILD_ID'
   const fake = testApp.fake
   await t.rejects(build({ discord: { ...fake.pluginOptions, session: sessionKey() }, fake: null, env: { MEMBERS_GUILD_ID: 'nope' }, fastify: {} }), /MEMBERS_GUILD_ID must be the id of a Discord server/)
 })
+
+t.test('the members-only page asks Discord about the membership once, then uses the cache', async (t) => {
+  const testApp = await setup(t)
+  await login(testApp)
+  for (let i = 0; i < 2; i++) t.equal((await injectWithJar(testApp, { url: '/members' })).statusCode, 200)
+  t.equal(testApp.fake.callCount('GET', `/api/v10/users/@me/guilds/${testApp.fake.seedGuilds.owned}/member`), 1)
+})
