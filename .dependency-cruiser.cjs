@@ -13,10 +13,10 @@ const layers = {
   rest: ['errors', 'shared'],
   oauth: ['rest', 'errors', 'shared'],
   cookie: ['errors', 'shared'],
-  options: ['rest', 'cache', 'errors', 'shared'],
+  options: ['rest', 'cache', 'models', 'errors', 'shared'],
   tokens: ['cookie', 'oauth', 'rest', 'cache', 'errors', 'shared'],
   resources: ['rest', 'cache', 'models', 'errors', 'shared'],
-  login: ['tokens', 'cookie', 'oauth', 'rest', 'cache', 'errors', 'shared'],
+  login: ['tokens', 'cookie', 'oauth', 'rest', 'cache', 'models', 'errors', 'shared'],
   session: ['login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'errors', 'shared'],
   fastify: ['session', 'options', 'login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'cache', 'errors', 'shared'],
   // The fake Discord is its own export path and shares nothing with the plugin.

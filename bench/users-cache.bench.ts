@@ -109,6 +109,7 @@ function fmt (n: number): string {
 const ctx: ResourceContext = {
   cache: createUsersCache({ max: 100_000 }),
   cdnBaseUrl: 'https://cdn.discordapp.com',
+  applicationId: '1000000000000000000',
   async botRequest () { throw new Error('no bot in this benchmark') }
 }
 const counter = { calls: 0 }

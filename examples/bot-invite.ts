@@ -11,8 +11,8 @@
  * PORT (default 3000; 0 = any free port), HOST, LOG_LEVEL and SESSION_KEY (base64 of 32 bytes) are read too.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { PermissionFlagsBits, type RESTGetAPICurrentUserGuildsResult } from 'discord-api-types/v10'
-import fastifyDiscord, { type DiscordPluginOptions } from 'fastify-discord'
+import { PermissionFlagsBits } from 'discord-api-types/v10'
+import fastifyDiscord, { AccessDenied, type DiscordPluginOptions } from 'fastify-discord'
 import { escapeHtml, page } from './helpers/html.js'
 import { runIfMain, type RunExampleOptions } from './helpers/run-example.js'
 
@@ -32,10 +32,12 @@ export async function build (options: BotInviteExampleOptions): Promise<FastifyI
   const app = Fastify(options.fastify)
   await app.register(fastifyDiscord, {
     ...options.discord,
-    // The invite is the only flow here: no login route, and a cancelled invite comes back home.
+    // The invite is the only flow here: no login route, and the callback is the page below,
+    // which shows what Discord granted.
     loginPath: false,
-    failureRedirect: '/?cancelled=1'
+    callbackPath: false
   })
+  const redirectUri = options.discord.redirectUri ?? process.env['DISCORD_REDIRECT_URI'] ?? 'http://localhost:3000/callback'
 
   app.get<{ Querystring: { cancelled?: string } }>('/', {
     schema: { querystring: { type: 'object', properties: { cancelled: { type: 'string', maxLength: 1 } } } }
@@ -59,20 +61,29 @@ export async function build (options: BotInviteExampleOptions): Promise<FastifyI
       scope: ['bot', 'applications.commands'],
       permissions: BOT_PERMISSIONS,
       // With a server given, Discord shows only that one.
-      ...(guild === undefined ? {} : { guildId: guild, disableGuildSelect: true }),
-      next: '/invited'
+      ...(guild === undefined ? {} : { guildId: guild, disableGuildSelect: true })
     })
     return reply.redirect(url)
   })
 
-  // The built-in callback route has exchanged the code (which adds the bot) and sent the user here.
-  app.get('/invited', { preHandler: app.discord.requireAuthorization }, async (_request, reply) => {
-    const guilds = await app.discord.botRequest<RESTGetAPICurrentUserGuildsResult>('/users/@me/guilds')
-    const items = guilds.map((guild) => `<li>${escapeHtml(guild.name)}</li>`).join('')
+  // Discord sends the user back here: the code exchange adds the bot, and the grant names the
+  // server the user picked (the token response's `guild`, the callback's `permissions`).
+  app.get(new URL(redirectUri).pathname, async (request, reply) => {
+    try {
+      await request.discord.callback()
+    } catch (err) {
+      if (err instanceof AccessDenied) return reply.redirect('/?cancelled=1')
+      throw err
+    }
+    const guild = request.discord.grant?.guild ?? null
+    const permissions = request.discord.grant?.permissions ?? 0n
+    const icon = guild?.iconUrl ?? null
     return reply.type('text/html; charset=utf-8').send(page('Bot added', `
       <h1>Bot added</h1>
-      <p>Servers the bot is in (${guilds.length}):</p>
-      <ul>${items}</ul>
+      ${guild === null
+        ? '<p>Discord did not say which server.</p>'
+        : `<p>${icon === null ? '' : `<img src="${escapeHtml(icon)}" alt="" width="32" height="32"> `}Added to <strong>${escapeHtml(guild.name)}</strong> (${escapeHtml(guild.id)}).</p>`}
+      <p>Permissions granted to the bot: ${escapeHtml(permissions.toString())}${permissions === BOT_PERMISSIONS ? ' (all it asked for)' : ''}</p>
       <p><a href="/">Back</a></p>`))
   })
 

@@ -1,6 +1,7 @@
 /**
- * A page only for members of one Discord server, optionally only for those with a role,
- * checked with `request.discord.fetchGuildMember(guildId)` (scope `guilds.members.read`).
+ * A page only for members of one Discord server, optionally only for those with a role, gated
+ * by `app.discord.requireAuthorization({ guild, roles })` (which reads the member, cached, with
+ * the scope `guilds.members.read`). An error handler turns the guard's `Forbidden` into pages.
  *
  * Run it (from the repository):  npx tsx --conditions=fastify-discord-source examples/guild-gated.ts
  * (in your own app, with the package installed: npx tsx guild-gated.ts)
@@ -12,7 +13,7 @@
  * PORT (default 3000; 0 = any free port), HOST, LOG_LEVEL and SESSION_KEY (base64 of 32 bytes) are read too.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
-import fastifyDiscord, { HttpException, type DiscordPluginOptions, type GuildMember } from 'fastify-discord'
+import fastifyDiscord, { ErrorCodes, Forbidden, type DiscordPluginOptions } from 'fastify-discord'
 import { fakeGuild, type FakeDiscord } from 'fastify-discord/testing'
 import { escapeHtml, logoutForm, page } from './helpers/html.js'
 import { runIfMain, type RunExampleOptions } from './helpers/run-example.js'
@@ -42,21 +43,22 @@ export async function build (options: GuildGatedExampleOptions): Promise<Fastify
       ${request.discord.authorized ? logoutForm() : ''}`)
   })
 
-  // The guard first: logged-out browsers go to the login route and come back to /club.
-  app.get('/club', { preHandler: app.discord.requireAuthorization({ scopes: ['guilds.members.read'] }) }, async (request, reply) => {
-    let member: GuildMember
-    try {
-      member = await request.discord.fetchGuildMember(guildId)
-    } catch (err) {
-      // Discord answers 404 Unknown Guild when the user is not in the server.
-      if (err instanceof HttpException && err.status === 404) {
-        return html(reply, 403, 'Members only', '<h1>Members only</h1><p>Join the server first, then come back.</p>' + logoutForm())
-      }
-      throw err
-    }
-    if (roleId !== null && !member.roles.includes(roleId)) {
-      return html(reply, 403, 'Members only', '<h1>Members only</h1><p>This page needs a role you do not have yet.</p>' + logoutForm())
-    }
+  // The guard's refusals are Forbidden (403) errors whose code says why: this app answers them
+  // with a page; anything else goes on to Fastify's default handler.
+  app.setErrorHandler(async (err, _request, reply) => {
+    if (!(err instanceof Forbidden)) throw err
+    const why = err.code === ErrorCodes.NOT_GUILD_MEMBER
+      ? 'Join the server first, then come back.'
+      : 'This page needs a role you do not have yet.'
+    return html(reply, 403, 'Members only', `<h1>Members only</h1><p>${why}</p>${logoutForm()}`)
+  })
+
+  // Logged-out browsers go to the login route and come back to /club; members without the
+  // role, and non-members, get the pages above.
+  const club = app.discord.requireAuthorization(roleId === null ? { guild: guildId } : { guild: guildId, roles: [roleId] })
+  app.get('/club', { preHandler: club }, async (request, reply) => {
+    // The guard fetched the member; this comes from the users cache, not from Discord.
+    const member = await request.discord.fetchGuildMember(guildId)
     const since = member.joinedAt === null ? '' : ` since ${member.joinedAt.toISOString().slice(0, 10)}`
     return html(reply, 200, 'The club', `
       <h1>Welcome to the club, ${escapeHtml(member.displayName ?? 'member')}</h1>

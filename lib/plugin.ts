@@ -31,13 +31,13 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   const oauth = await createDiscordOAuthClient(fastify, { clientId, clientSecret, redirectUri, authorizeUrl, tokenUrl, revokeUrl, now, timeout: options.rest.timeout })
   const rest = new RestClient(withRestLogger(options.rest, fastify.log))
   const cache = 'get' in options.cache ? createUsersCache({ store: options.cache }) : createUsersCache(options.cache)
-  const resources = { cache, cdnBaseUrl: options.cdnBaseUrl, botRequest: createBotRequest(rest, options.botToken) }
+  const resources = { cache, cdnBaseUrl: options.cdnBaseUrl, applicationId: clientId, botRequest: createBotRequest(rest, options.botToken) }
   const refresher = new RefreshCoordinator()
   const usedStates = new UsedStates()
   const revoked = new MemoryRevokedSessions({ now })
   decorateRequestSession(fastify, {
     tokens: { oauth, rest, cache, refresher, tokenStore, now, revoked, sessionLifetime: options.sessionLifetime },
-    login: { oauth, rest, cache, usedStates, scope: options.scope, prompt: options.prompt, issuers: options.issuers, now },
+    login: { oauth, rest, cache, usedStates, scope: options.scope, prompt: options.prompt, issuers: options.issuers, now, cdnBaseUrl: options.cdnBaseUrl },
     resources,
     rest
   })

@@ -2,9 +2,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { describe, expect, test } from 'tstyche'
 import type {
   AppRequestOptions, AuthorizationGuard, Authorization, Bot, CreateSessionOptions, DiscordApp, DiscordHttpMethod,
-  DiscordRequestOptions, DiscordSession, Guild, GuildMember, RequireAuthorizationOptions, RestClient, TokenSet, User,
+  DiscordRequestOptions, DiscordSession, Grant, GrantWebhook, Guild, GuildMember, RequireAuthorizationOptions, RestClient, TokenSet, User,
   UserConnection, UsersCache
 } from 'fastify-discord'
+import { RoleConnectionMetadataType, type RoleConnection, type RoleConnectionMetadataRecord } from 'fastify-discord'
+import { PermissionFlagsBits } from 'discord-api-types/v10'
 
 const app = Fastify()
 declare const request: FastifyRequest
@@ -25,12 +27,35 @@ describe('request.discord', () => {
     expect(request.discord.scopes).type.toBe<string[]>()
   })
 
+  test('exposes what the callback granted', () => {
+    expect(request.discord.grant).type.toBe<Grant | null>()
+    const grant = request.discord.grant
+    if (grant !== null) {
+      expect(grant.guild).type.toBe<Guild | null>()
+      expect(grant.webhook).type.toBe<GrantWebhook | null>()
+      expect(grant.permissions).type.toBe<bigint | null>()
+      expect(grant.scopes).type.toBe<readonly string[]>()
+      expect(grant.webhook?.token).type.toBe<string | undefined>()
+    }
+  })
+
+  test('reads and writes the Linked Roles connection', () => {
+    expect(request.discord.fetchRoleConnection()).type.toBe<Promise<RoleConnection>>()
+    expect(request.discord.updateRoleConnection({ platformName: 'Game', metadata: { level: 3, verified: true, since: new Date() } })).type.toBe<Promise<RoleConnection>>()
+    expect(request.discord.updateRoleConnection).type.not.toBeCallableWith({ metadata: { level: [1] } })
+    expect(app.discord.setRoleConnectionMetadata([{ type: RoleConnectionMetadataType.BooleanEqual, key: 'ok', name: 'OK', description: 'ok' }])).type.toBe<Promise<RoleConnectionMetadataRecord[]>>()
+    expect(app.discord.setRoleConnectionMetadata).type.not.toBeCallableWith([{ type: 9, key: 'ok', name: 'OK', description: 'ok' }])
+  })
+
   test('fetches typed models', () => {
     expect(request.discord.fetchUser()).type.toBe<Promise<User>>()
     expect(request.discord.fetchUser({ cache: false })).type.toBe<Promise<User>>()
     expect(request.discord.fetchGuilds()).type.toBe<Promise<Guild[]>>()
     expect(request.discord.fetchConnections()).type.toBe<Promise<UserConnection[]>>()
     expect(request.discord.fetchGuildMember('613425648685547541')).type.toBe<Promise<GuildMember>>()
+    expect(request.discord.fetchGuildMember('613425648685547541', { cache: false })).type.toBe<Promise<GuildMember>>()
+    expect(request.discord.fetchGuilds({ withCounts: true, cache: false })).type.toBe<Promise<Guild[]>>()
+    expect(request.discord.fetchGuilds).type.not.toBeCallableWith({ withCounts: 'yes' })
     expect(request.discord.fetchAuthorization()).type.toBe<Promise<Authorization>>()
   })
 
@@ -165,6 +190,17 @@ describe('exported option types', () => {
     expect<Parameters<DiscordApp['request']>[1]>().type.toBe<AppRequestOptions>()
     expect<DiscordRequestOptions['method']>().type.toBe<DiscordHttpMethod | undefined>()
     expect<DiscordHttpMethod>().type.toBe<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>()
+  })
+
+  test('requireAuthorization({ guild, roles, permissions }) returns a guard; permissions are a bigint', () => {
+    expect(app.discord.requireAuthorization({ guild: '1', roles: ['2'], permissions: PermissionFlagsBits.ManageGuild })).type.toBe<AuthorizationGuard>()
+    expect(app.discord.requireAuthorization({ guild: '1', scopes: ['identify'] })).type.toBe<AuthorizationGuard>()
+    expect(app.get('/club', { preHandler: app.discord.requireAuthorization({ guild: '1' }) }, async () => 'ok')).type.not.toRaiseError()
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: 1n })
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: '1', roles: '2' })
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: '1', permissions: 8 })
+    expect(app.discord.requireAuthorization).type.not.toBeCallableWith({ guild: '1', role: ['2'] })
+    expect<RequireAuthorizationOptions['permissions']>().type.toBe<bigint | undefined>()
   })
 
   test('RequireAuthorizationOptions declared ahead can be passed to requireAuthorization()', () => {

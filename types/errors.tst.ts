@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'tstyche'
 import {
-  AccessDenied, ConfigurationError, DiscordError, ErrorCodes, HttpException, InvalidState, MissingScope, OAuth2Error,
-  InvalidRequestLimit, RateLimited, Unauthorized, isDiscordError, type ErrorCode, type HttpExceptionInfo, type RateLimitInfo
+  AccessDenied, ConfigurationError, DiscordError, ErrorCodes, Forbidden, HttpException, InvalidState, MissingScope, OAuth2Error,
+  InvalidRequestLimit, RateLimited, Unauthorized, isDiscordError, type ErrorCode, type ForbiddenCode, type HttpExceptionInfo, type RateLimitInfo
 } from 'fastify-discord'
 
 const rateLimitInfo: RateLimitInfo = { retryAfter: 1.5, global: false, scope: 'user', bucket: 'abc', route: 'GET /users/@me', headers: {}, body: null }
@@ -24,6 +24,7 @@ describe('every error', () => {
     expect<InvalidState>().type.toBeAssignableTo<DiscordError>()
     expect<OAuth2Error>().type.toBeAssignableTo<DiscordError>()
     expect<MissingScope>().type.toBeAssignableTo<DiscordError>()
+    expect<Forbidden>().type.toBeAssignableTo<DiscordError>()
     expect<RateLimited>().type.toBeAssignableTo<DiscordError>()
     expect<HttpException>().type.toBeAssignableTo<DiscordError>()
     expect<ConfigurationError>().type.toBeAssignableTo<DiscordError>()
@@ -42,6 +43,7 @@ describe('every error', () => {
     expect(new InvalidState().name).type.toBe<'InvalidState'>()
     expect(new OAuth2Error('invalid_grant').name).type.toBe<'OAuth2Error'>()
     expect(new MissingScope(['guilds'], 'GET /guilds').name).type.toBe<'MissingScope'>()
+    expect(new Forbidden(ErrorCodes.NOT_GUILD_MEMBER, '1').name).type.toBe<'Forbidden'>()
     expect(new RateLimited(rateLimitInfo).name).type.toBe<'RateLimited'>()
     expect(new HttpException(httpInfo).name).type.toBe<'HttpException'>()
     expect(new ConfigurationError('x').name).type.toBe<'ConfigurationError'>()
@@ -71,6 +73,16 @@ describe('error classes', () => {
   test('MissingScope names the missing scopes', () => {
     expect(new MissingScope(['guilds', 'email'], 'GET /guilds').missingScopes).type.toBe<string[]>()
     expect(MissingScope).type.not.toBeConstructableWith('guilds', 'GET /guilds')
+  })
+
+  test('Forbidden carries one of the guild gate\'s codes and the guild', () => {
+    const err = new Forbidden(ErrorCodes.MISSING_ROLE, '1')
+    expect(err.code).type.toBe<ForbiddenCode>()
+    expect<ForbiddenCode>().type.toBe<'FST_DISCORD_NOT_GUILD_MEMBER' | 'FST_DISCORD_MISSING_ROLE' | 'FST_DISCORD_MISSING_PERMISSIONS'>()
+    expect(err.guildId).type.toBe<string>()
+    expect(Forbidden).type.toBeConstructableWith(ErrorCodes.MISSING_PERMISSIONS, '1')
+    expect(Forbidden).type.not.toBeConstructableWith(ErrorCodes.MISSING_SCOPE, '1')
+    expect(Forbidden).type.not.toBeConstructableWith(ErrorCodes.MISSING_ROLE)
   })
 
   test('RateLimited carries the documented rate-limit details', () => {
@@ -141,6 +153,9 @@ describe('isDiscordError()', () => {
     }
     if (caught instanceof MissingScope) {
       expect(caught.missingScopes).type.toBe<string[]>()
+    }
+    if (caught instanceof Forbidden) {
+      expect(caught.code).type.toBe<ForbiddenCode>()
     }
   })
 

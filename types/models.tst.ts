@@ -2,7 +2,7 @@ import { PermissionFlagsBits, type APIGuildMember, type APIUser, type Connection
 import { describe, expect, test } from 'tstyche'
 import {
   Authorization, Bot, Guild, GuildMember, Integration, Permissions, User, UserConnection,
-  type GuildJSON, type ImageURLOptions, type UserJSON
+  type GuildJSON, type ImageURLOptions, type PrimaryGuild, type UserJSON
 } from 'fastify-discord'
 
 declare const user: User
@@ -34,6 +34,14 @@ describe('User', () => {
     expect(user.defaultAvatarUrl).type.toBe<string>()
     expect(user.isAvatarAnimated).type.toBe<boolean>()
     expect(user.bannerUrl).type.toBe<string | null>()
+  })
+
+  test('has an avatar decoration and a server tag, null when Discord sends none', () => {
+    expect(user.avatarDecorationUrl).type.toBe<string | null>()
+    expect(user.primaryGuild).type.toBe<PrimaryGuild | null>()
+    expect<PrimaryGuild>().type.toBe<{ guildId: string, tag: string, badgeUrl: string | null }>()
+    expect(user.toJSON().avatarDecorationUrl).type.toBe<string | null>()
+    expect(user.toJSON().primaryGuild).type.toBe<Readonly<PrimaryGuild> | null>()
   })
 
   test('builds image URLs with a size and format from the allowed sets', () => {

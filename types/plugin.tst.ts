@@ -1,6 +1,6 @@
-import Fastify from 'fastify'
+import Fastify, { type FastifyRequest } from 'fastify'
 import { describe, expect, test } from 'tstyche'
-import fastifyDiscord, { fastifyDiscord as namedFastifyDiscord, type DiscordPluginOptions } from 'fastify-discord'
+import fastifyDiscord, { fastifyDiscord as namedFastifyDiscord, type DiscordPluginOptions, type Grant } from 'fastify-discord'
 
 const app = Fastify()
 const key = Buffer.alloc(32)
@@ -76,6 +76,12 @@ describe('app.register(fastifyDiscord, options)', () => {
 
   test('rejects a misspelt option', () => {
     expect(app.register).type.not.toBeCallableWith(fastifyDiscord, { ...required, clientSecrett: 'secret' })
+  })
+
+  test('takes an onGrant hook whose string is the redirect', () => {
+    expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, onGrant: async (_request: FastifyRequest, grant: Grant) => grant.guild === null ? undefined : `/installed/${grant.guild.id}` })
+    expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, onGrant: () => {} })
+    expect(app.register).type.not.toBeCallableWith(fastifyDiscord, { ...required, onGrant: async () => 42 })
   })
 
   test('rejects a clock that does not return milliseconds', () => {

@@ -1,7 +1,8 @@
 /**
  * Defaults of the users cache. `max` counts users, like Quart-Discord's
  * `DISCORD_USERS_CACHE_MAX_LIMIT`; each user takes up to {@link USERS_CACHE_KINDS_PER_USER}
- * entries (profile, guilds, connections), so the default store holds `max × 3` entries.
+ * entries (profile, guilds, connections), so the default store holds `max × 3` entries. Member
+ * entries (one per guild asked about) share that budget: the least recently used entry goes first.
  */
 
 /** Users kept by default when neither `cache.max` nor the environment variable is set. */

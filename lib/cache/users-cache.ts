@@ -2,8 +2,11 @@ import type { CacheStore } from './cache-store.js'
 import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL, USERS_CACHE_KINDS_PER_USER } from './cache-defaults.js'
 import { MemoryCacheStore } from './memory-cache-store.js'
 
-/** What the users cache holds per user: the profile, the guild list, the connection list. */
-export type UserCacheKind = 'user' | 'guilds' | 'connections'
+/**
+ * What the users cache holds per user: the profile, the guild list, the connection list, and
+ * the user's member object in a guild (`member:<guildId>`), one entry per guild asked about.
+ */
+export type UserCacheKind = 'user' | 'guilds' | 'connections' | `member:${string}`
 
 /** Options of {@link UsersCache}. */
 export interface UsersCacheOptions {
@@ -26,8 +29,10 @@ interface Flight {
   cancelled: boolean
 }
 
+const SUFFIX: Readonly<Record<'user' | 'guilds' | 'connections', string>> = { user: 'profile', guilds: 'guilds', connections: 'connections' }
+
+/** The entries of one user besides the per-guild member entries. */
 const KINDS: readonly UserCacheKind[] = ['user', 'guilds', 'connections']
-const SUFFIX: Readonly<Record<UserCacheKind, string>> = { user: 'profile', guilds: 'guilds', connections: 'connections' }
 
 /**
  * The users cache (Quart-Discord's `users_cache`): each user's profile, guilds and connections
@@ -68,14 +73,15 @@ export class UsersCache {
 
   async set (userId: string, kind: UserCacheKind, value: unknown): Promise<void> {
     await this.store.set(cacheKey(userId, kind), value, this.ttl)
+    await this.#indexMember(userId, kind)
   }
 
   /** Drops every entry of one user, and keeps loads already under way from writing theirs back. */
   async invalidate (userId: string): Promise<void> {
-    for (const kind of KINDS) {
-      const key = cacheKey(userId, kind)
-      const flight = this.#flights.get(key)
-      if (flight !== undefined) {
+    // Member entries are per guild, so the user's flights are found by their key prefix.
+    const prefix = cacheKey(userId, 'user').slice(0, -'profile'.length)
+    for (const [key, flight] of this.#flights) {
+      if (key.startsWith(prefix)) {
         flight.cancelled = true
         this.#flights.delete(key)
       }
@@ -85,8 +91,27 @@ export class UsersCache {
       await store.deleteUser(userId)
       return
     }
-    // The cache writes only these keys for a user, so deleting them is deleting the user.
-    await Promise.all(KINDS.map(async (kind) => { await store.delete(cacheKey(userId, kind)) }))
+    // The cache writes only these keys for a user (the member entries listed in the index), so
+    // deleting them is deleting the user.
+    const index = await store.get(membersIndexKey(userId))
+    const members = Array.isArray(index) ? index.filter((kind): kind is UserCacheKind => typeof kind === 'string' && kind.startsWith('member:')) : []
+    await Promise.all([
+      ...[...KINDS, ...members].map(async (kind) => { await store.delete(cacheKey(userId, kind)) }),
+      store.delete(membersIndexKey(userId))
+    ])
+  }
+
+  /**
+   * A store without `deleteUser` cannot find a user's member entries (one per guild asked
+   * about) by itself: they are listed in an index entry of the user, which lives as long as the
+   * newest of them.
+   */
+  async #indexMember (userId: string, kind: UserCacheKind): Promise<void> {
+    if (!kind.startsWith('member:') || typeof this.store.deleteUser === 'function') return
+    const key = membersIndexKey(userId)
+    const index = await this.store.get(key)
+    const listed = Array.isArray(index) ? index.filter((entry): entry is string => typeof entry === 'string') : []
+    if (!listed.includes(kind)) await this.store.set(key, [...listed, kind], this.ttl)
   }
 
   /**
@@ -120,7 +145,10 @@ export class UsersCache {
     flight.promise = (async () => {
       try {
         const value = await loader()
-        if (!flight.cancelled) await this.store.set(key, value, this.ttl)
+        if (!flight.cancelled) {
+          await this.store.set(key, value, this.ttl)
+          await this.#indexMember(userId, kind)
+        }
         return value
       } finally {
         if (this.#flights.get(key) === flight) this.#flights.delete(key)
@@ -135,9 +163,14 @@ function usable (value: unknown, accept: ((value: unknown) => boolean) | undefin
   return value !== undefined && (accept === undefined || accept(value))
 }
 
-/** The store key of one user's entry: `user:<id>:profile|guilds|connections`. */
+/** The store key of one user's entry: `user:<id>:profile|guilds|connections|member:<guildId>`. */
 export function cacheKey (userId: string, kind: UserCacheKind): string {
-  return `user:${userId}:${SUFFIX[kind]}`
+  return `user:${userId}:${kind.startsWith('member:') ? kind : SUFFIX[kind as keyof typeof SUFFIX]}`
+}
+
+/** The index entry of a user's member entries, kept only for a store without `deleteUser`. */
+function membersIndexKey (userId: string): string {
+  return `user:${userId}:members`
 }
 
 /** Options of {@link createUsersCache}. */

@@ -75,7 +75,7 @@ export function encodeSessionData (data: DiscordSessionData): StoredSessionData 
 
 function isPendingLogin (value: unknown): value is PendingLogin {
   const p = value as Partial<PendingLogin> | null
-  return typeof p === 'object' && p !== null && typeof p.state === 'string' && typeof p.verifier === 'string' && typeof p.createdAt === 'number'
+  return typeof p === 'object' && p !== null && typeof p.state === 'string' && (p.verifier === undefined || typeof p.verifier === 'string') && typeof p.createdAt === 'number'
 }
 
 function splitScopes (scopes: string): string[] {

@@ -6,8 +6,11 @@ export const SESSION_KEY = 'discord'
 /** One login attempt waiting for its callback. */
 export interface PendingLogin {
   state: string
-  /** PKCE code verifier; encrypted with the rest of the session, never sent anywhere but the token endpoint. */
-  verifier: string
+  /**
+   * PKCE code verifier; encrypted with the rest of the session, never sent anywhere but the token
+   * endpoint. Absent for a login Discord refuses PKCE for (`role_connections.write`).
+   */
+  verifier?: string
   /** When the attempt started, epoch ms; it expires after {@link STATE_TTL}. */
   createdAt: number
   data?: unknown

@@ -15,6 +15,12 @@ export const ErrorCodes = {
   OAUTH2: 'FST_DISCORD_OAUTH2',
   /** The session lacks an OAuth2 scope the operation needs. */
   MISSING_SCOPE: 'FST_DISCORD_MISSING_SCOPE',
+  /** A guild-gated route refused the user: not a member of the guild. */
+  NOT_GUILD_MEMBER: 'FST_DISCORD_NOT_GUILD_MEMBER',
+  /** A guild-gated route refused the user: a member holding none of the required roles. */
+  MISSING_ROLE: 'FST_DISCORD_MISSING_ROLE',
+  /** A guild-gated route refused the user: a member lacking some of the required permissions. */
+  MISSING_PERMISSIONS: 'FST_DISCORD_MISSING_PERMISSIONS',
   /** Discord (or this client, to avoid a 429) is rate limiting the request. */
   RATE_LIMITED: 'FST_DISCORD_RATE_LIMITED',
   /** Discord answered with an error status, an unreadable body, or could not be reached. */

@@ -2,6 +2,7 @@ import type { UsersCache } from '../cache/users-cache.js'
 import type { Bot } from '../models/bot.js'
 import { fetchBot } from '../resources/fetch-bot.js'
 import type { ResourceContext } from '../resources/resource-types.js'
+import { fetchRoleConnectionMetadata, setRoleConnectionMetadata, type RoleConnectionMetadataRecord } from '../resources/role-connection.js'
 import type { RestClient } from '../rest/rest-client.js'
 import type { CallOptions } from '../shared/request-options.js'
 import type { RequireAuthorization } from './require-authorization.js'
@@ -14,7 +15,7 @@ export interface AppRequestOptions extends CallOptions {
 
 /** `fastify.discord`: the app-level Discord client. */
 export interface DiscordApp {
-  /** preHandler guard: bare, or `requireAuthorization({ scopes })`. */
+  /** preHandler guard: bare, or `requireAuthorization({ scopes, guild, roles, permissions })`. */
   readonly requireAuthorization: RequireAuthorization
   /** Calls an API route with a bearer token you hold (outside a user's request). */
   request<ResultType = unknown> (route: string, options: AppRequestOptions): Promise<ResultType>
@@ -22,6 +23,13 @@ export interface DiscordApp {
   botRequest<ResultType = unknown> (route: string, options?: CallOptions): Promise<ResultType>
   /** The application's bot user. */
   fetchBot (): Promise<Bot>
+  /** The application's Linked Roles metadata records (bot token). */
+  fetchRoleConnectionMetadata (): Promise<RoleConnectionMetadataRecord[]>
+  /**
+   * Replaces the application's Linked Roles metadata records (bot token).
+   * @throws InvalidArgument (400) for malformed records, before any call to Discord
+   */
+  setRoleConnectionMetadata (records: readonly RoleConnectionMetadataRecord[]): Promise<RoleConnectionMetadataRecord[]>
   /** The users cache. */
   readonly cache: UsersCache
   /** The REST client shared by every request. */
@@ -43,6 +51,8 @@ export function createDiscordApp (parts: { requireAuthorization: RequireAuthoriz
     },
     botRequest: resources.botRequest,
     fetchBot: async () => await fetchBot(resources),
+    fetchRoleConnectionMetadata: async () => await fetchRoleConnectionMetadata(resources),
+    setRoleConnectionMetadata: async (records) => await setRoleConnectionMetadata(resources, records),
     cache: resources.cache,
     rest
   }

@@ -1,10 +1,14 @@
 import type {
   FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerBase, RouteGenericInterface
 } from 'fastify'
+import { ErrorCodes } from '../errors/codes.js'
 import { ConfigurationError } from '../errors/configuration-error.js'
+import { Forbidden } from '../errors/forbidden.js'
+import { HttpException } from '../errors/http-exception.js'
 import { MissingScope } from '../errors/missing-scope.js'
 import { Unauthorized } from '../errors/unauthorized.js'
 import { MAX_NEXT_LENGTH } from '../cookie/session-data.js'
+import { didYouMean } from '../options/did-you-mean.js'
 import { tokenAtHand } from '../session/discord-session.js'
 import { prefersHtml } from './prefers-html.js'
 
@@ -22,11 +26,30 @@ export interface RequireAuthorizationOptions {
    * @defaultValue `[]`
    */
   scopes?: readonly string[] | undefined
+  /**
+   * Id (snowflake) of a guild the session's user must be a member of. Membership is read with
+   * `request.discord.fetchGuildMember(guild)` from the users cache, so the guard also requires
+   * the `guilds.members.read` scope (asked for like any missing scope). Refused:
+   * `Forbidden` (403) with code `FST_DISCORD_NOT_GUILD_MEMBER`.
+   */
+  guild?: string | undefined
+  /**
+   * Role ids (snowflakes) in `guild`, of which the member must hold at least one. Refused:
+   * `Forbidden` (403) with code `FST_DISCORD_MISSING_ROLE`. Needs `guild`.
+   */
+  roles?: readonly string[] | undefined
+  /**
+   * Permission bits (e.g. `PermissionFlagsBits.ManageGuild`, OR several together) the user must
+   * all hold in `guild`; the owner and Administrators hold every permission. Read from
+   * `request.discord.fetchGuilds()` (cached), so the guard also requires the `guilds` scope.
+   * Refused: `Forbidden` (403) with code `FST_DISCORD_MISSING_PERMISSIONS`. Needs `guild`.
+   */
+  permissions?: bigint | undefined
 }
 
 /**
  * `fastify.discord.requireAuthorization`: a preHandler guard used bare, or called with options
- * to get a guard that also requires scopes.
+ * to get a guard that also requires scopes, or membership (and roles, permissions) of a guild.
  *
  * Not authorized: a client that prefers HTML (its `Accept` ranks `text/html` above JSON) is
  * redirected (302) to the login route with `next` set to the current URL; any other client
@@ -40,10 +63,15 @@ export interface RequireAuthorizationOptions {
  * Authorized means a usable token: a session whose token set the token store lost, or whose
  * refresh Discord refuses, is treated as not authorized.
  *
+ * Authorized, with the scopes, but refused by the guild gate: `Forbidden` (403) whose `code`
+ * says why (not a member, no required role, missing permissions). A token Discord refuses
+ * while the gate asks about the guild counts as not authorized, as above.
+ *
  * @example
  * ```ts
  * app.get('/me', { preHandler: app.discord.requireAuthorization }, handler)
  * app.get('/guilds', { preHandler: app.discord.requireAuthorization({ scopes: ['guilds'] }) }, handler)
+ * app.get('/club', { preHandler: app.discord.requireAuthorization({ guild: '613425648685547541', roles: ['613425648685547542'] }) }, handler)
  * ```
  */
 export interface RequireAuthorization {
@@ -62,7 +90,26 @@ export interface CreateRequireAuthorizationOptions {
   tokenAtHand?: ((session: unknown) => unknown) | undefined
 }
 
-const NO_SCOPES: readonly string[] = Object.freeze([])
+/** A guild gate, checked after the scopes. */
+interface GuildGate {
+  readonly guild: string
+  /** At least one of these; `null`: membership is enough. */
+  readonly roles: readonly string[] | null
+  /** All of these bits; `null`: no permission required. */
+  readonly permissions: bigint | null
+}
+
+/** What one guard requires, read once from the options. */
+interface Requirement {
+  /** The app's scopes plus those the gate needs to read membership and permissions. */
+  readonly scopes: readonly string[]
+  readonly gate: GuildGate | null
+}
+
+const BARE: Requirement = Object.freeze({ scopes: Object.freeze([]), gate: null })
+
+/** Discord's JSON error code for "Unknown Guild", its answer to a member lookup by a non-member. */
+const UNKNOWN_GUILD = 10004
 
 /** What the guard reads from `request.discord`; the plugin's `DiscordSession` satisfies it. */
 interface GuardedSession {
@@ -70,6 +117,8 @@ interface GuardedSession {
   readonly scopes: readonly string[]
   createSession (options: { scope: string[], next?: string }): Promise<string>
   getAuthorizationToken (): Promise<unknown>
+  fetchGuildMember (guildId: string): Promise<{ readonly roles: readonly string[] }>
+  fetchGuilds (options?: { cache?: boolean }): Promise<ReadonlyArray<{ readonly id: string, readonly permissions: { has (flag: bigint): boolean } }>>
 }
 
 /**
@@ -82,18 +131,33 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
   const { loginPath } = options
   const atHand = options.tokenAtHand ?? tokenAtHand
 
-  async function guard (request: AnyRequest, reply: AnyReply, scopes: readonly string[]): Promise<void> {
+  async function guard (request: AnyRequest, reply: AnyReply, requirement: Requirement): Promise<void> {
     const session = sessionOf(request)
     // The authorized path runs on every guarded request: it reads no header, builds no URL, and
     // with a token at hand in the cookie it awaits nothing.
     if (atHand(session) !== undefined || (session.authorized && await hasUsableToken(session))) {
+      const { scopes, gate } = requirement
       // `scopes` copies the granted list out of the session: read it only when a scope is required.
       if (scopes.length === 0) return
       const granted = session.scopes
-      if (scopes.every((scope) => granted.includes(scope))) return
-      await askForScopes(request, reply, session, scopes)
-      return
+      if (!scopes.every((scope) => granted.includes(scope))) {
+        await askForScopes(request, reply, session, scopes)
+        return
+      }
+      if (gate === null) return
+      try {
+        await checkGate(session, gate)
+        return
+      } catch (err) {
+        // Discord refused the token while we asked about the guild (revoked since the login):
+        // that is "not logged in", answered below like the bare guard, not a 401 to a browser.
+        if (!(err instanceof Unauthorized)) throw err
+      }
     }
+    await sendToLogin(request, reply)
+  }
+
+  async function sendToLogin (request: AnyRequest, reply: AnyReply): Promise<void> {
     if (loginPath === false || !prefersHtml(request.headers.accept)) throw new Unauthorized()
     const next = replayableUrl(request)
     // Awaiting the reply waits until it is written: with an async onSend hook (a session
@@ -108,27 +172,27 @@ export function createRequireAuthorization (options: CreateRequireAuthorizationO
    * token at hand passes without a promise or a microtask. Called with two arguments, it
    * returns a promise.
    */
-  function hookOrPromise (request: AnyRequest, reply: AnyReply, done: unknown, scopes: readonly string[]): Promise<void> | undefined {
-    if (typeof done !== 'function') return guard(request, reply, scopes)
+  function hookOrPromise (request: AnyRequest, reply: AnyReply, done: unknown, requirement: Requirement): Promise<void> | undefined {
+    if (typeof done !== 'function') return guard(request, reply, requirement)
     const next = done as (err?: Error) => void
-    if (scopes.length === 0 && atHand((request as unknown as { discord?: unknown }).discord) !== undefined) {
+    if (requirement === BARE && atHand((request as unknown as { discord?: unknown }).discord) !== undefined) {
       next()
       return undefined
     }
     // A falsy rejection (a hand-written store's `Promise.reject()`) must not read as success.
-    guard(request, reply, scopes).then(() => { next() }, (err: unknown) => { next(err instanceof Error ? err : new Unauthorized()) })
+    guard(request, reply, requirement).then(() => { next() }, (err: unknown) => { next(err instanceof Error ? err : new Unauthorized()) })
     return undefined
   }
 
-  const bare = ((request: AnyRequest, reply: AnyReply, done?: unknown) => hookOrPromise(request, reply, done, NO_SCOPES)) as AuthorizationGuard
+  const bare = ((request: AnyRequest, reply: AnyReply, done?: unknown) => hookOrPromise(request, reply, done, BARE)) as AuthorizationGuard
 
   function requireAuthorization (request: AnyRequest, reply: AnyReply): Promise<void>
   function requireAuthorization (options: RequireAuthorizationOptions): AuthorizationGuard
   function requireAuthorization (first: AnyRequest | RequireAuthorizationOptions, reply?: AnyReply, done?: unknown): Promise<void> | AuthorizationGuard | undefined {
-    if (isReply(reply)) return hookOrPromise(first as AnyRequest, reply, done, NO_SCOPES)
-    const scopes = readScopes(first)
-    if (scopes.length === 0) return bare
-    return ((request: AnyRequest, reply: AnyReply, done?: unknown) => hookOrPromise(request, reply, done, scopes)) as AuthorizationGuard
+    if (isReply(reply)) return hookOrPromise(first as AnyRequest, reply, done, BARE)
+    const requirement = readOptions(first)
+    if (requirement === BARE) return bare
+    return ((request: AnyRequest, reply: AnyReply, done?: unknown) => hookOrPromise(request, reply, done, requirement)) as AuthorizationGuard
   }
 
   return requireAuthorization
@@ -142,6 +206,36 @@ async function askForScopes (request: AnyRequest, reply: AnyReply, session: Guar
   const next = replayableUrl(request)
   const url = await session.createSession(next === undefined ? { scope } : { scope, next })
   await reply.redirect(url, 302)
+}
+
+/**
+ * Membership and roles from the cached member (one call to Discord per user and guild until the
+ * cache entry expires; a refusal is not cached, so joining the guild takes effect at once),
+ * permissions from the cached guild list.
+ *
+ * @throws Forbidden when the gate refuses; whatever the fetches throw otherwise
+ */
+async function checkGate (session: GuardedSession, gate: GuildGate): Promise<void> {
+  let roles: readonly string[]
+  try {
+    roles = (await session.fetchGuildMember(gate.guild)).roles
+  } catch (err) {
+    // Discord answers 404 Unknown Guild both for a guild that does not exist and for one the user
+    // is not in; any other failure is Discord's, not a refusal.
+    if (err instanceof HttpException && err.status === 404 && err.code === UNKNOWN_GUILD) {
+      throw new Forbidden(ErrorCodes.NOT_GUILD_MEMBER, gate.guild)
+    }
+    throw err
+  }
+  if (gate.roles !== null && !gate.roles.some((role) => roles.includes(role))) {
+    throw new Forbidden(ErrorCodes.MISSING_ROLE, gate.guild)
+  }
+  if (gate.permissions === null) return
+  // The member call just said "member": a cached list without the guild predates the join.
+  const guild = (await session.fetchGuilds()).find((g) => g.id === gate.guild) ??
+    (await session.fetchGuilds({ cache: false })).find((g) => g.id === gate.guild)
+  if (guild === undefined) throw new Forbidden(ErrorCodes.NOT_GUILD_MEMBER, gate.guild)
+  if (!guild.permissions.has(gate.permissions)) throw new Forbidden(ErrorCodes.MISSING_PERMISSIONS, gate.guild)
 }
 
 /**
@@ -182,7 +276,14 @@ function isReply (value: unknown): value is AnyReply {
     typeof (value as Partial<AnyReply>).code === 'function'
 }
 
-function readScopes (options: unknown): string[] {
+const OPTION_NAMES = ['scopes', 'guild', 'roles', 'permissions'] as const
+const SNOWFLAKE = /^\d{1,20}$/
+
+/**
+ * Reads the options once, when the guard is made, so a mistake fails at startup rather than on
+ * a request. An unknown key is refused: a misspelt `role` would otherwise leave a route open.
+ */
+function readOptions (options: unknown): Requirement {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError('requireAuthorization() takes an options object such as `{ scopes: [\'guilds\'] }`')
   }
@@ -191,7 +292,41 @@ function readScopes (options: unknown): string[] {
     // A request object without its reply: the guard was called by hand with one argument.
     throw new TypeError('requireAuthorization() takes an options object; as a preHandler it needs both request and reply')
   }
-  const { scopes } = options as { scopes?: unknown }
+  for (const key of Object.keys(options)) {
+    if ((OPTION_NAMES as readonly string[]).includes(key)) continue
+    const guess = didYouMean(key, OPTION_NAMES)
+    throw new TypeError(`requireAuthorization() has no option \`${key}\`${guess === undefined ? '' : ` (did you mean \`${guess}\`?)`}; it takes ${OPTION_NAMES.map((name) => `\`${name}\``).join(', ')}`)
+  }
+  const { scopes, guild, roles, permissions } = options as Record<typeof OPTION_NAMES[number], unknown>
+  const required = readScopes(scopes)
+  if (guild === undefined) {
+    if (roles !== undefined || permissions !== undefined) {
+      throw new TypeError(`\`${roles !== undefined ? 'roles' : 'permissions'}\` of requireAuthorization() needs \`guild\`, the guild they belong to`)
+    }
+    return required.length === 0 ? BARE : { scopes: required, gate: null }
+  }
+  if (typeof guild !== 'string' || !SNOWFLAKE.test(guild)) {
+    throw new TypeError('`guild` of requireAuthorization() must be a guild id (a snowflake: a string of digits)')
+  }
+  if (roles !== undefined && (!Array.isArray(roles) || roles.length === 0 || !roles.every((role) => typeof role === 'string' && SNOWFLAKE.test(role)))) {
+    throw new TypeError('`roles` of requireAuthorization() must be a non-empty array of role ids (snowflakes: strings of digits)')
+  }
+  if (permissions !== undefined && (typeof permissions !== 'bigint' || permissions <= 0n)) {
+    throw new TypeError('`permissions` of requireAuthorization() must be a positive bigint of permission bits, e.g. `PermissionFlagsBits.ManageGuild`')
+  }
+  // The gate reads the member (guilds.members.read) and, for permissions, the guild list (guilds).
+  const gateScopes = permissions === undefined ? ['guilds.members.read'] : ['guilds.members.read', 'guilds']
+  return {
+    scopes: [...new Set([...required, ...gateScopes])],
+    gate: {
+      guild,
+      roles: roles === undefined ? null : [...new Set(roles as string[])],
+      permissions: permissions === undefined ? null : permissions
+    }
+  }
+}
+
+function readScopes (scopes: unknown): string[] {
   if (scopes === undefined) return []
   if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string' && scope !== '' && !/\s/.test(scope))) {
     throw new TypeError('`scopes` of requireAuthorization() must be an array of OAuth2 scope names')

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { isDiscordError } from '../errors/discord-error.js'
+import { safeNext } from '../login/safe-next.js'
+import { MAX_NEXT_LENGTH } from '../cookie/session-data.js'
 import type { ResolvedOptions } from '../options/plugin-options.js'
 import { completeCallback } from '../session/discord-session.js'
 import { prefersHtml } from './prefers-html.js'
@@ -27,8 +29,9 @@ const FORM = 'application/x-www-form-urlencoded'
  * @param fastify - the instance the plugin is registered on
  * @param options - resolved plugin options
  */
-export async function registerRoutes (fastify: FastifyInstance, options: Pick<ResolvedOptions, 'loginPath' | 'callbackPath' | 'logoutPath' | 'successRedirect' | 'failureRedirect'>): Promise<void> {
+export async function registerRoutes (fastify: FastifyInstance, options: Pick<ResolvedOptions, 'loginPath' | 'callbackPath' | 'logoutPath' | 'successRedirect' | 'failureRedirect' | 'onGrant'>): Promise<void> {
   const { loginPath, callbackPath, logoutPath, successRedirect, failureRedirect } = options
+  const onGrant = options.onGrant ?? null
 
   await fastify.register(async function discordRoutes (routes) {
     if (loginPath !== false) {
@@ -44,8 +47,14 @@ export async function registerRoutes (fastify: FastifyInstance, options: Pick<Re
     if (callbackPath !== false) {
       routes.get(callbackPath, { schema: { querystring: CallbackQuery }, logSerializers: { req: redactedRequest } }, async (request, reply) => {
         try {
-          const { next } = await completeCallback(request.discord)
-          return await reply.redirect(next ?? successRedirect, 302)
+          const { next, grant } = await completeCallback(request.discord)
+          let target = next ?? successRedirect
+          if (onGrant !== null) {
+            // The hook's target obeys the rules of `next`: an unsafe or over-long one is ignored.
+            const chosen = safeNext(await onGrant(request, grant))
+            if (chosen !== null && chosen.length <= MAX_NEXT_LENGTH) target = chosen
+          }
+          return await reply.redirect(target, 302)
         } catch (err) {
           // Configuration errors (500) are the app's bug and must show; anything else — denied,
           // bad state, Discord down or rate limiting — is a failed login for the user.

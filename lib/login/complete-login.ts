@@ -5,16 +5,26 @@ import { AccessDenied } from '../errors/access-denied.js'
 import { failureFields } from '../errors/failure-fields.js'
 import { InvalidState } from '../errors/invalid-state.js'
 import { OAuth2Error } from '../errors/oauth2-error.js'
+import { grantOf, type Grant } from '../models/grant.js'
 import { BodyShapes } from '../shared/body-shapes.js'
 import type { TokenSet } from '../shared/token-set.js'
 import type { TokenKeeper } from '../tokens/token-keeper.js'
 import type { LoginContext } from './login-context.js'
 
-/** What a completed login hands back: the `data` and `next` given to `createSession()`. */
+/** What a completed login hands back: the `data` and `next` given to `createSession()`, and what was granted. */
 export interface CompletedLogin {
   data: unknown
   next: string | null
+  grant: Grant
 }
+
+/**
+ * Scopes that grant the application something without identifying a user: a bot invite, slash
+ * commands, an incoming webhook. A grant of only these never replaces an existing login.
+ */
+const NON_IDENTIFYING: ReadonlySet<string> = new Set([
+  'bot', 'applications.commands', 'applications.commands.permissions.update', 'webhook.incoming'
+])
 
 /** The callback's query, with the `iss` RFC 9207 lets Discord add. */
 interface CallbackQuery {
@@ -23,6 +33,8 @@ interface CallbackQuery {
   error?: unknown
   error_description?: unknown
   iss?: unknown
+  guild_id?: unknown
+  permissions?: unknown
 }
 
 /**
@@ -75,11 +87,29 @@ export async function completeLogin (request: FastifyRequest, cookie: SessionCoo
   }
   const code = stringParam(query.code, 'code')
 
-  const granted = await ctx.oauth.validateAuthorizationCode(code, pending.verifier)
-  const userId = granted.scopes.includes('identify') ? await learnUser(request, ctx, granted) : null
-  await tokens.begin(granted, userId)
-  log.info({ discordUserId: userId }, 'fastify-discord: login completed')
-  return { data: pending.data ?? null, next: pending.next ?? null }
+  const exchange = await ctx.oauth.exchangeAuthorizationCode(code, pending.verifier ?? null)
+  const granted = exchange.tokens
+  const loggedIn = data.tokens !== undefined || data.tokenId !== undefined
+  let userId: string | null
+  if (loggedIn && granted.scopes.length > 0 && granted.scopes.every((scope) => NON_IDENTIFYING.has(scope))) {
+    // A bot invite or a webhook on a logged-in session: the login stays as it was. The new token
+    // set is not kept: it acts for no user, and what it obtained is in the grant.
+    userId = data.userId ?? null
+    log.info({ discordUserId: userId, scopes: granted.scopes }, 'fastify-discord: grant completed; the login is kept')
+  } else {
+    userId = granted.scopes.includes('identify') ? await learnUser(request, ctx, granted) : null
+    await tokens.begin(granted, userId)
+    log.info({ discordUserId: userId }, 'fastify-discord: login completed')
+  }
+  const grant = grantOf({
+    scopes: granted.scopes,
+    guild: exchange.guild,
+    webhook: exchange.webhook,
+    guildId: query.guild_id,
+    permissions: query.permissions,
+    userId
+  }, { cdnBaseUrl: ctx.cdnBaseUrl })
+  return { data: pending.data ?? null, next: pending.next ?? null, grant }
 }
 
 /** The user a login identifies, cached at once; `null` when Discord cannot say (the fetches learn it later). */

@@ -6,7 +6,7 @@ import type { UsedStates } from './used-states.js'
 
 /** What the login steps of one plugin registration share; built once at registration. */
 export interface LoginContext extends LoginDefaults {
-  readonly oauth: Pick<DiscordOAuthClient, 'createAuthorizationURL' | 'validateAuthorizationCode'>
+  readonly oauth: Pick<DiscordOAuthClient, 'createAuthorizationURL' | 'exchangeAuthorizationCode'>
   /** Reads the user right after the code exchange. */
   readonly rest: Pick<RestClient, 'request'>
   /** Where that user is cached. */
@@ -18,4 +18,6 @@ export interface LoginContext extends LoginDefaults {
    */
   readonly issuers: readonly string[]
   readonly now: () => number
+  /** Base of image URLs, for the grant's guild. */
+  readonly cdnBaseUrl: string
 }

@@ -4,8 +4,11 @@ import { createCodeChallenge, createCodeVerifier, createState } from '../oauth/p
 import type { LoginContext } from './login-context.js'
 import { readLoginRequest, type CreateSessionOptions } from './login-request.js'
 
+/** The scope Discord refuses PKCE for. */
+export const NO_PKCE_SCOPE = 'role_connections.write'
+
 /**
- * Starts a login: keeps a fresh state (with its PKCE verifier, `data` and `next`) in the session
+ * Starts a login: keeps a fresh state (with its PKCE verifier unless Discord refuses PKCE for the scopes, `data` and `next`) in the session
  * cookie, next to the attempts of other tabs still in progress, and returns Discord's authorize
  * URL to redirect to.
  *
@@ -13,7 +16,10 @@ import { readLoginRequest, type CreateSessionOptions } from './login-request.js'
  */
 export function startLogin (cookie: SessionCookie, ctx: LoginContext, options: CreateSessionOptions | undefined): string {
   const request = readLoginRequest(options, ctx)
-  const pending: PendingLogin = { state: createState(), verifier: createCodeVerifier(), createdAt: ctx.now() }
+  const pending: PendingLogin = { state: createState(), createdAt: ctx.now() }
+  // Discord answers `invalid_scope` to `role_connections.write` with PKCE (intended, per
+  // discord-api-docs #5751): such a login relies on its state and the client secret alone.
+  if (!request.authorize.scope.includes(NO_PKCE_SCOPE)) pending.verifier = createCodeVerifier()
   if ('data' in request) pending.data = request.data
   if (request.next !== undefined) pending.next = request.next
 
@@ -21,7 +27,7 @@ export function startLogin (cookie: SessionCookie, ctx: LoginContext, options: C
   const url = ctx.oauth.createAuthorizationURL({
     ...request.authorize,
     state: pending.state,
-    codeChallenge: createCodeChallenge(pending.verifier)
+    codeChallenge: pending.verifier === undefined ? null : createCodeChallenge(pending.verifier)
   })
   const data = cookie.read()
   const now = ctx.now()

@@ -33,6 +33,18 @@ export interface UserRelated {
   connections?: readonly APIConnection[] | undefined
 }
 
+/**
+ * The server tag a user shows next to their name (Discord's `primary_guild`): the guild it
+ * comes from, its text and its badge image.
+ */
+export interface PrimaryGuild {
+  guildId: string
+  /** The tag's text (at most 4 characters). */
+  tag: string
+  /** `${cdn}/guild-tag-badges/{guildId}/{badge}.png`, or `null` when Discord sent no badge. */
+  badgeUrl: string | null
+}
+
 /** Plain, reply-safe form of a {@link User}: no guilds, connections, tokens or functions. */
 export interface UserJSON {
   id: string
@@ -45,6 +57,8 @@ export interface UserJSON {
   defaultAvatarUrl: string
   bannerHash: string | null
   bannerUrl: string | null
+  avatarDecorationUrl: string | null
+  primaryGuild: Readonly<PrimaryGuild> | null
   accentColor: number | null
   bot: boolean
   system: boolean
@@ -153,6 +167,31 @@ export class User {
   }
 
   /**
+   * `${cdn}/avatar-decoration-presets/{asset}.png`, or `null` without a decoration. Always PNG:
+   * the CDN serves decorations, animated ones included, as (A)PNG only.
+   */
+  get avatarDecorationUrl (): string | null {
+    const asset = this.#data.avatar_decoration_data?.asset
+    return typeof asset === 'string' && asset !== '' ? imageURL(this.#context.cdnBaseUrl, ['avatar-decoration-presets'], asset, { format: 'png' }) : null
+  }
+
+  /**
+   * The server tag the user displays, or `null`. Discord keeps `primary_guild` after the user
+   * hides the tag or the guild loses tags, with `identity_enabled` false or null: only a tag the
+   * user actually shows counts.
+   */
+  get primaryGuild (): PrimaryGuild | null {
+    const primary = this.#data.primary_guild
+    if (primary === null || primary === undefined) return null
+    const { identity_enabled: enabled, identity_guild_id: guildId, tag, badge } = primary
+    if (enabled !== true || typeof guildId !== 'string' || typeof tag !== 'string' || tag === '') return null
+    const badgeUrl = typeof badge === 'string' && badge !== ''
+      ? imageURL(this.#context.cdnBaseUrl, ['guild-tag-badges', guildId], badge, { format: 'png' })
+      : null
+    return { guildId, tag, badgeUrl }
+  }
+
+  /**
    * The user's guilds by id, as last fetched with `fetchGuilds()` and still in the users cache;
    * empty when they were not fetched (Quart-Discord's `User.guilds`).
    */
@@ -224,6 +263,8 @@ export class User {
       defaultAvatarUrl: this.defaultAvatarUrl,
       bannerHash: this.bannerHash,
       bannerUrl: this.bannerUrl,
+      avatarDecorationUrl: this.avatarDecorationUrl,
+      primaryGuild: freezeOrNull(this.primaryGuild),
       accentColor: this.accentColor,
       bot: this.bot,
       system: this.system,
@@ -236,4 +277,8 @@ export class User {
       publicFlags: this.publicFlags
     }
   }
+}
+
+function freezeOrNull<T extends object> (value: T | null): Readonly<T> | null {
+  return value === null ? null : Object.freeze(value)
 }

@@ -50,7 +50,8 @@ export interface DiscordOAuthClientOptions {
 /** Parameters of the authorize URL, beyond those every request carries. */
 export interface AuthorizationURLParams {
   state: string
-  codeChallenge: string
+  /** The PKCE S256 challenge; `null` sends none (Discord refuses PKCE with `role_connections.write`). */
+  codeChallenge: string | null
   scope: readonly string[]
   prompt: 'consent' | 'none'
   /** Bot permissions (for the `bot` scope), as a decimal string. */
@@ -64,6 +65,15 @@ export interface AuthorizationURLParams {
    * (nor `response_type`, `client_id`, `redirect_uri`, `code_challenge_method`): those are left out.
    */
   params?: Record<string, string>
+}
+
+/** What a code exchange returns: the token set, and the extras of a `bot` or `webhook.incoming` grant. */
+export interface CodeExchange {
+  tokens: TokenSet
+  /** The token response's `guild` (a `bot` grant), unchecked; `null` when absent. */
+  guild: unknown
+  /** The token response's `webhook` (a `webhook.incoming` grant), unchecked: it holds a secret token. */
+  webhook: unknown
 }
 
 /** The subset of simple-oauth2 reached through `@fastify/oauth2`'s decoration. */
@@ -91,7 +101,7 @@ export class DiscordOAuthClient {
     this.#now = options.now ?? Date.now
   }
 
-  /** The URL of Discord's consent screen for one login attempt (PKCE S256). */
+  /** The URL of Discord's consent screen for one login attempt (PKCE S256 unless `codeChallenge` is `null`). */
   createAuthorizationURL (params: AuthorizationURLParams): string {
     const query: Record<string, unknown> = params.params === undefined ? {} : withoutReserved(params.params)
     if (params.permissions !== undefined) query['permissions'] = params.permissions
@@ -102,10 +112,9 @@ export class DiscordOAuthClient {
       redirect_uri: this.#options.redirectUri,
       scope: params.scope.join(' '),
       state: params.state,
-      prompt: params.prompt,
-      code_challenge: params.codeChallenge,
-      code_challenge_method: 'S256'
+      prompt: params.prompt
     })
+    if (params.codeChallenge !== null) Object.assign(query, { code_challenge: params.codeChallenge, code_challenge_method: 'S256' })
     return this.#oauth.oauth2.authorizeURL(query)
   }
 
@@ -113,10 +122,23 @@ export class DiscordOAuthClient {
    * Exchanges an authorization code (with its PKCE verifier) for a token set.
    * @throws OAuth2Error (400 for a bad code or verifier), RateLimited, HttpException
    */
-  async validateAuthorizationCode (code: string, codeVerifier: string): Promise<TokenSet> {
+  async validateAuthorizationCode (code: string, codeVerifier: string | null): Promise<TokenSet> {
+    return (await this.exchangeAuthorizationCode(code, codeVerifier)).tokens
+  }
+
+  /**
+   * Exchanges an authorization code like {@link validateAuthorizationCode}, also handing back
+   * what the token response carries besides tokens: the `guild` of a `bot` grant and the
+   * `webhook` of a `webhook.incoming` grant, unchecked. `codeVerifier` is `null` for a login
+   * started without PKCE.
+   * @throws OAuth2Error (400 for a bad code or verifier), RateLimited, HttpException
+   */
+  async exchangeAuthorizationCode (code: string, codeVerifier: string | null): Promise<CodeExchange> {
     try {
-      const token = await this.#oauth.oauth2.getToken({ code, redirect_uri: this.#options.redirectUri, code_verifier: codeVerifier })
-      return this.#toTokenSet(token.token, null)
+      const params: Record<string, unknown> = { code, redirect_uri: this.#options.redirectUri }
+      if (codeVerifier !== null) params['code_verifier'] = codeVerifier
+      const token = await this.#oauth.oauth2.getToken(params)
+      return { tokens: this.#toTokenSet(token.token, null), guild: token.token['guild'] ?? null, webhook: token.token['webhook'] ?? null }
     } catch (err) {
       throw this.#mapError(err, this.#options.tokenUrl)
     }

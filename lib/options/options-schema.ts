@@ -7,7 +7,7 @@ const Path = Type.Union([Type.Literal(false), Type.String({ minLength: 1, maxLen
 const Binary = Type.Unsafe<string | Buffer>({ anyOf: [{ type: 'string' }, { type: 'object' }] })
 
 /**
- * The plain-data options, as TypeBox checks them. `now`, `rest`, and a cache or token store
+ * The plain-data options, as TypeBox checks them. `now`, `onGrant`, `rest`, and a cache or token store
  * given as an object with methods are checked by shape in `resolveOptions()`.
  */
 export const OptionsSchema = Type.Object({
@@ -63,7 +63,7 @@ export const ENV = {
 export const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'] as const
 
 /** Every option `register` takes besides Fastify's own. */
-export const KNOWN_OPTIONS: readonly string[] = [...Object.keys(OptionsSchema.properties), 'now', 'rest']
+export const KNOWN_OPTIONS: readonly string[] = [...Object.keys(OptionsSchema.properties), 'now', 'rest', 'onGrant']
 
 /** The `rest` knobs, listed so that a misspelt one is refused; `satisfies` keeps the list complete. */
 export const REST_KEYS: readonly string[] = Object.keys({

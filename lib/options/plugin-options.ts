@@ -2,6 +2,15 @@ import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL } from '../cache/cache
 import type { CacheStore } from '../cache/cache-store.js'
 import type { ResolvedRestClientOptions, RestClientOptions } from '../rest/rest-options.js'
 import type { TokenStore } from '../shared/token-store.js'
+import type { FastifyRequest } from 'fastify'
+import type { Grant } from '../models/grant.js'
+
+/**
+ * Called by the built-in callback route after a successful grant, before it redirects: a
+ * returned same-origin relative path is where it redirects to (the rules of `next`); anything
+ * else keeps `next` or `successRedirect`.
+ */
+export type OnGrant = (request: FastifyRequest, grant: Grant) => Promise<string | undefined | void> | string | undefined | void
 
 /** Session options forwarded to `@fastify/secure-session` when the app has not registered it. */
 export interface DiscordSessionOptions {
@@ -83,6 +92,8 @@ export interface DiscordPluginOptions {
   rest?: DiscordRestOptions | undefined
   /** Clock seam for tests: milliseconds since the epoch. @defaultValue `Date.now` */
   now?: (() => number) | undefined
+  /** Hook of the built-in callback route after a successful grant; a returned path is the redirect. @defaultValue none */
+  onGrant?: OnGrant | undefined
 }
 
 /** The REST client options the plugin lets you set (it supplies `apiBaseUrl` and the logger). */
@@ -123,6 +134,7 @@ export interface ResolvedOptions {
   /** The REST client's settings, checked and with their defaults. */
   readonly rest: ResolvedRestClientOptions
   readonly now: () => number
+  readonly onGrant: OnGrant | null
 }
 
 /** Defaults of the options that have one independent of other options. */

@@ -52,7 +52,7 @@ export interface ResolveContext {
  */
 export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.ProcessEnv = process.env, context: ResolveContext = {}): ResolvedOptions {
   if (typeof input !== 'object' || input === null) throw new ConfigurationError('fastify-discord options must be an object')
-  const { now, cache, tokenStore, rest, ...plain } = input
+  const { now, onGrant, cache, tokenStore, rest, ...plain } = input
   const withEnv: Record<string, unknown> = { ...dropUndefined(plain) }
   for (const name of REGISTER_OPTIONS) delete withEnv[name]
   for (const name of ['clientId', 'clientSecret', 'redirectUri', 'botToken'] as const) {
@@ -82,6 +82,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
 
   const options = withEnv as DiscordPluginOptions
   if (now !== undefined && typeof now !== 'function') throw invalid('now')
+  if (onGrant !== undefined && typeof onGrant !== 'function') throw invalid('onGrant', 'a function')
   if (tokenStore !== undefined && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
   const cacheOptions = isCacheStore(cache) ? undefined : options.cache as DiscordCacheOptions | undefined
   if (cacheOptions?.store !== undefined) {
@@ -129,7 +130,8 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     tokenStore: tokenStore ?? null,
     prompt: options.prompt ?? DEFAULTS.prompt,
     issuers: Object.freeze([...new Set([DISCORD_ISSUER, new URL(authorizeUrl).origin])]),
-    now: now ?? Date.now
+    now: now ?? Date.now,
+    onGrant: onGrant ?? null
   })
 }
 

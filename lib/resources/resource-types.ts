@@ -34,6 +34,8 @@ export interface ResourceContext {
   readonly cache: UsersCache
   /** Base of image URLs in the models. */
   readonly cdnBaseUrl: string
+  /** The application's id (the client id), for the role-connection routes. */
+  readonly applicationId: string
   /** Calls the API with the bot token; throws ConfigurationError(NO_BOT_TOKEN) without one. */
   readonly botRequest: BotRequest
 }

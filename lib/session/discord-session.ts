@@ -4,6 +4,7 @@ import { completeLogin, type CompletedLogin } from '../login/complete-login.js'
 import type { CreateSessionOptions } from '../login/login-request.js'
 import { startLogin } from '../login/start-login.js'
 import type { Authorization } from '../models/authorization.js'
+import type { Grant } from '../models/grant.js'
 import type { GuildMember } from '../models/guild-member.js'
 import type { Guild } from '../models/guild.js'
 import type { UserConnection } from '../models/user-connection.js'
@@ -12,7 +13,9 @@ import { fetchAuthorization } from '../resources/fetch-authorization.js'
 import { fetchConnections } from '../resources/fetch-connections.js'
 import { fetchGuildMember } from '../resources/fetch-guild-member.js'
 import { fetchGuilds } from '../resources/fetch-guilds.js'
+import type { FetchGuildsOptions } from '../resources/fetch-guilds.js'
 import { fetchUser, getCachedUser } from '../resources/fetch-user.js'
+import { fetchRoleConnection, updateRoleConnection, type RoleConnection, type RoleConnectionUpdate } from '../resources/role-connection.js'
 import type { CallOptions, DiscordRequestOptions } from '../shared/request-options.js'
 import type { TokenSet } from '../shared/token-set.js'
 import { TokenKeeper } from '../tokens/token-keeper.js'
@@ -33,9 +36,14 @@ export class DiscordSession {
   readonly #ctx: SessionContext
   readonly #cookie: SessionCookie
   readonly #tokens: TokenKeeper
+  #grant: Grant | null = null
 
   static {
-    complete = async (session) => await completeLogin(session.#request, session.#cookie, session.#tokens, session.#ctx.login)
+    complete = async (session) => {
+      const completed = await completeLogin(session.#request, session.#cookie, session.#tokens, session.#ctx.login)
+      session.#grant = completed.grant
+      return completed
+    }
     atHand = (session) => session.#tokens.tokenAtHand()
   }
 
@@ -64,6 +72,15 @@ export class DiscordSession {
   /** The scopes Discord granted to this session. */
   get scopes (): string[] {
     return this.#tokens.scopes
+  }
+
+  /**
+   * What this request's callback obtained besides tokens: `{ scopes, guild, webhook,
+   * permissions }`; `null` before a callback, and on every other request (it is not kept in the
+   * session: the webhook's token is a secret).
+   */
+  get grant (): Grant | null {
+    return this.#grant
   }
 
   /**
@@ -101,8 +118,8 @@ export class DiscordSession {
     return fetchUser(this.#tokens, this.#ctx.resources, options)
   }
 
-  /** `GET /users/@me/guilds`, cached. */
-  async fetchGuilds (options?: { cache?: boolean }): Promise<Guild[]> {
+  /** `GET /users/@me/guilds`, cached; `withCounts` fills the approximate member and presence counts. */
+  async fetchGuilds (options?: FetchGuildsOptions): Promise<Guild[]> {
     return await fetchGuilds(this.#tokens, this.#ctx.resources, options)
   }
 
@@ -111,9 +128,23 @@ export class DiscordSession {
     return await fetchConnections(this.#tokens, this.#ctx.resources, options)
   }
 
-  /** `GET /users/@me/guilds/{guildId}/member`. */
-  async fetchGuildMember (guildId: string): Promise<GuildMember> {
-    return await fetchGuildMember(this.#tokens, this.#ctx.resources, guildId)
+  /** `GET /users/@me/guilds/{guildId}/member`, cached. */
+  async fetchGuildMember (guildId: string, options?: { cache?: boolean }): Promise<GuildMember> {
+    return await fetchGuildMember(this.#tokens, this.#ctx.resources, guildId, options)
+  }
+
+  /** The user's Linked Roles connection for this application. Needs `role_connections.write`. */
+  async fetchRoleConnection (): Promise<RoleConnection> {
+    return await fetchRoleConnection(this.#tokens, this.#ctx.resources)
+  }
+
+  /**
+   * Replaces the user's Linked Roles connection: `{ platformName, platformUsername, metadata }`.
+   * Needs `role_connections.write`.
+   * @throws InvalidArgument (400) for malformed input, before any call to Discord
+   */
+  async updateRoleConnection (update: RoleConnectionUpdate): Promise<RoleConnection> {
+    return await updateRoleConnection(this.#tokens, this.#ctx.resources, update)
   }
 
   /** `GET /oauth2/@me`: granted scopes, expiry and application. */

@@ -1,4 +1,5 @@
 import { randomToken } from './random.js'
+import type { FakeWebhook } from './serializers.js'
 
 /** One grant of an application by a user: the tokens issued from it die together. */
 export interface Authorization {
@@ -19,6 +20,10 @@ export interface AuthorizationCode {
   readonly redirectUri: string
   readonly codeChallenge: string | null
   readonly guildId: string | null
+  /** The bot's permissions of a `bot` grant, as a decimal string. */
+  readonly permissions: string | null
+  /** The webhook a `webhook.incoming` grant created; its token response carries it once. */
+  readonly webhook: FakeWebhook | null
   readonly expiresAt: number
   /** Set once exchanged; a replay revokes what the first exchange issued (RFC 6749 §4.1.2). */
   issued: Authorization | null

@@ -6,6 +6,8 @@ import { parseForm } from './form.js'
 import { isValidChallenge } from './pkce.js'
 import { KNOWN_SCOPES, parseScopes } from './scopes.js'
 import { PermissionFlagsBits } from 'discord-api-types/v10'
+import { randomToken, snowflake } from './random.js'
+import type { FakeWebhook } from './serializers.js'
 
 /** The query parameters of an authorization request the fake understands. */
 const AUTHORIZE_PARAMS = [
@@ -16,7 +18,7 @@ const AUTHORIZE_PARAMS = [
 type AuthorizeCheck =
   | { kind: 'page-error', message: string }
   | { kind: 'redirect-error', redirectUri: string, state: string | undefined, error: string, description: string }
-  | { kind: 'ok', redirectUri: string, state: string | undefined, scopes: string[], prompt: string | undefined, codeChallenge: string | null, guildId: string | undefined }
+  | { kind: 'ok', redirectUri: string, state: string | undefined, scopes: string[], prompt: string | undefined, codeChallenge: string | null, guildId: string | undefined, permissions: string }
 
 /**
  * Checks an authorization request. Until the client and redirect URI are known good, errors
@@ -48,8 +50,11 @@ function checkAuthorizeRequest (ctx: FakeContext, p: Record<string, string>): Au
       return fail('invalid_request', 'code_challenge must be a base64url SHA-256 digest (43 characters).')
     }
     codeChallenge = p.code_challenge
+    // Discord refuses PKCE with this scope, and says so as an invalid scope (discord-api-docs #5751).
+    if (scopes.includes('role_connections.write')) return fail('invalid_scope', 'role_connections.write cannot be used with PKCE.')
   }
-  return { kind: 'ok', ...base, scopes, prompt: p.prompt, codeChallenge, guildId: p.guild_id }
+  if (p.permissions !== undefined && !/^\d{1,30}$/.test(p.permissions)) return fail('invalid_request', 'permissions must be an integer.')
+  return { kind: 'ok', ...base, scopes, prompt: p.prompt, codeChallenge, guildId: p.guild_id, permissions: p.permissions ?? '0' }
 }
 
 function pickParams (source: Record<string, unknown>): Record<string, string> {
@@ -71,34 +76,54 @@ function errorPage (reply: FastifyReply, status: number, message: string): Fasti
   return reply.code(status).type('text/html; charset=utf-8').send(renderErrorPage(message))
 }
 
-/** The guild a `bot` authorization adds the bot to: the one asked for, else one the user manages. */
-function botGuild (ctx: FakeContext, userId: string, requested: string | undefined): string | null {
-  const canManage = (guildId: string): boolean => {
-    const guild = ctx.store.getGuild(guildId)
-    const member = ctx.store.getMember(guildId, userId)
-    if (guild === undefined || member === undefined) return false
-    const perms = BigInt(member.permissions)
-    return guild.owner_id === userId ||
-      (perms & (PermissionFlagsBits.Administrator | PermissionFlagsBits.ManageGuild)) !== 0n
-  }
-  if (requested !== undefined) return canManage(requested) ? requested : null
-  return ctx.store.guildsOf(userId).map((g) => g.guild.id).find(canManage) ?? null
+/** A guild the user may add a bot or a webhook to: they own it, or have Administrator or Manage Server there. */
+function canManage (ctx: FakeContext, userId: string, guildId: string): boolean {
+  const guild = ctx.store.getGuild(guildId)
+  const member = ctx.store.getMember(guildId, userId)
+  if (guild === undefined || member === undefined) return false
+  const perms = BigInt(member.permissions)
+  return guild.owner_id === userId ||
+    (perms & (PermissionFlagsBits.Administrator | PermissionFlagsBits.ManageGuild)) !== 0n
+}
+
+/** The guild a `bot` or `webhook.incoming` authorization installs to: the one asked for, else one the user manages. */
+function installGuild (ctx: FakeContext, userId: string, requested: string | undefined): string | null {
+  if (requested !== undefined) return canManage(ctx, userId, requested) ? requested : null
+  return ctx.store.guildsOf(userId).map((g) => g.guild.id).find((id) => canManage(ctx, userId, id)) ?? null
 }
 
 function approve (ctx: FakeContext, reply: FastifyReply, check: Extract<AuthorizeCheck, { kind: 'ok' }>): FastifyReply {
   const userId = ctx.actingUserId
   let guildId: string | null = null
-  if (check.scopes.includes('bot')) {
-    guildId = botGuild(ctx, userId, check.guildId)
-    if (guildId === null) {
-      return redirectTo(reply, check.redirectUri, { error: 'invalid_request', error_description: 'No guild the user can add the bot to.', state: check.state })
+  let webhook: FakeWebhook | null = null
+  const wantsBot = check.scopes.includes('bot')
+  if (wantsBot || check.scopes.includes('webhook.incoming')) {
+    const target = installGuild(ctx, userId, check.guildId)
+    if (target === null) {
+      return redirectTo(reply, check.redirectUri, { error: 'invalid_request', error_description: 'No guild the user can install to.', state: check.state })
     }
-    if (ctx.store.getMember(guildId, ctx.clientId) === undefined) ctx.store.addMember(guildId, ctx.clientId)
+    if (wantsBot) {
+      guildId = target
+      if (ctx.store.getMember(guildId, ctx.clientId) === undefined) ctx.store.addMember(guildId, ctx.clientId)
+    }
+    if (check.scopes.includes('webhook.incoming')) {
+      // The user picks a channel on Discord's page; the fake makes one up in the chosen guild.
+      const now = ctx.clock.now()
+      webhook = { id: snowflake(now, 1), token: randomToken(34), channelId: snowflake(now, 2), guildId: target, name: ctx.appName }
+    }
   }
   const code = ctx.authorizations.createCode({
-    userId, scopes: check.scopes, redirectUri: check.redirectUri, codeChallenge: check.codeChallenge, guildId
+    userId,
+    scopes: check.scopes,
+    redirectUri: check.redirectUri,
+    codeChallenge: check.codeChallenge,
+    guildId,
+    permissions: wantsBot ? check.permissions : null,
+    webhook
   })
-  return redirectTo(reply, check.redirectUri, { code, state: check.state, iss: ISSUER })
+  // A bot grant's callback names the guild and the permissions the user granted the bot.
+  const extra = guildId === null ? {} : { guild_id: guildId, permissions: check.permissions }
+  return redirectTo(reply, check.redirectUri, { code, state: check.state, iss: ISSUER, ...extra })
 }
 
 function deny (reply: FastifyReply, check: Extract<AuthorizeCheck, { kind: 'ok' }>): FastifyReply {

@@ -1,3 +1,4 @@
+import type { APIUser } from 'discord-api-types/v10'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { FakeContext } from './context.js'
 import { DEFAULT_AVATAR_COLOURS, identiconGIF, identiconPNG, solidPNG } from './images.js'
@@ -22,20 +23,37 @@ function sendImage (reply: FastifyReply, hash: string, ext: string): FastifyRepl
   return reply.type('image/png').send(identiconPNG(hash))
 }
 
-/** The CDN routes: avatars, default avatars, guild icons and banners of the fake's data. */
+/**
+ * The CDN routes: avatars, default avatars, guild icons and banners, avatar decorations and
+ * server tag badges of the fake's data.
+ */
 export function registerCdnRoutes (app: FastifyInstance, ctx: FakeContext): void {
-  const image = (kind: string, lookup: (id: string) => readonly (string | null | undefined)[]): void => {
+  const image = (kind: string, lookup: (id: string) => readonly (string | null | undefined)[], formats?: ReadonlySet<string>): void => {
     app.get<{ Params: { id: string, file: string } }>(`${CDN_PREFIX}/${kind}/:id/:file`, async (request, reply) => {
       const match = IMAGE_FILE.exec(request.params.file)
-      if (match === null) return notFound(reply)
+      if (match === null || (formats !== undefined && !formats.has(match[2]!))) return notFound(reply)
       const hash = match[1]!
       if (!lookup(request.params.id).includes(hash)) return notFound(reply)
       return sendImage(reply, hash, match[2]!)
     })
   }
+  const users = (): APIUser[] => [...ctx.store.users()]
   image('avatars', (id) => [ctx.store.getUser(id)?.avatar])
   image('icons', (id) => [ctx.store.getGuild(id)?.icon])
   image('banners', (id) => [ctx.store.getUser(id)?.banner, ctx.store.getGuild(id)?.banner])
+  // Discord's image formatting table: badges as PNG, JPEG or WebP; decorations as PNG only,
+  // animated ones included (APNG). A badge belongs to the guild its users show the tag of.
+  image('guild-tag-badges', (guildId) => users()
+    .filter((user) => user.primary_guild?.identity_guild_id === guildId)
+    .map((user) => user.primary_guild?.badge), new Set(['png', 'jpg', 'jpeg', 'webp']))
+
+  app.get<{ Params: { file: string } }>(`${CDN_PREFIX}/avatar-decoration-presets/:file`, async (request, reply) => {
+    const match = IMAGE_FILE.exec(request.params.file)
+    if (match === null || match[2] !== 'png') return notFound(reply)
+    const hash = match[1]!
+    if (!users().some((user) => user.avatar_decoration_data?.asset === hash)) return notFound(reply)
+    return sendImage(reply, hash, 'png')
+  })
 
   app.get<{ Params: { file: string } }>(`${CDN_PREFIX}/embed/avatars/:file`, async (request, reply) => {
     const match = /^([0-5])\.png$/.exec(request.params.file)

@@ -17,6 +17,7 @@ import { CLOUDFLARE_429_HTML, FaultInjector, gatewayErrorHTML } from './faults.j
 import { registerGuildRoutes } from './guild-routes.js'
 import { randomBotToken, randomToken } from './random.js'
 import { RateLimiter } from './rate-limiter.js'
+import { registerRoleConnectionRoutes } from './role-connection-routes.js'
 import { authKind } from './rest-auth.js'
 import { DEFAULT_CLIENT_ID, SEED_IDS, seedBot, seedDemo } from './seed.js'
 import { FakeStore } from './store.js'
@@ -237,6 +238,7 @@ function buildApp (ctx: FakeContext, calls: CallLog, limiter: RateLimiter, fault
   registerUserRoutes(app, ctx)
   registerApplicationRoutes(app, ctx)
   registerGuildRoutes(app, ctx)
+  registerRoleConnectionRoutes(app, ctx)
   registerCdnRoutes(app, ctx)
   // Discord answers a known path with the wrong method by 405, not 404.
   for (const [url, methods] of [...routes]) {

@@ -13,7 +13,7 @@ interface AddMemberBody {
   deaf?: unknown
 }
 
-function parseJSON (body: unknown): { ok: true, value: unknown } | { ok: false } {
+export function parseJSON (body: unknown): { ok: true, value: unknown } | { ok: false } {
   if (typeof body !== 'string' || body === '') return { ok: true, value: {} }
   try {
     return { ok: true, value: JSON.parse(body) }

@@ -36,7 +36,8 @@ export function seedBot (store: FakeStore, botId: string, appName: string): void
 }
 
 /**
- * Loads the demo data: a migrated user who owns one guild and administers another, a legacy
+ * Loads the demo data: a migrated user who owns one guild and administers another, and shows an
+ * avatar decoration and that guild's server tag; a legacy
  * user with a discriminator and no avatar, plain guilds (one with an animated icon, one without
  * an icon), and connections including a hidden one and one with an integration.
  */
@@ -56,7 +57,9 @@ export function seedDemo (store: FakeStore, botId: string): void {
     mfa_enabled: true,
     premium_type: 2,
     flags: UserFlags.HypeSquadOnlineHouse1,
-    public_flags: UserFlags.HypeSquadOnlineHouse1
+    public_flags: UserFlags.HypeSquadOnlineHouse1,
+    avatar_decoration_data: { asset: 'a_6465636f726174696f6e617373657431', sku_id: snowflake(Date.UTC(2023, 9, 2, 17), 11) },
+    primary_guild: { identity_guild_id: owned, identity_enabled: true, tag: 'NELY', badge: '6261646765686173686e656c6c793031' }
   }))
   store.addUser(fakeUser({
     id: legacy,

@@ -87,3 +87,73 @@ export function connection (c: APIConnection): Record<string, unknown> {
     ...(c.revoked === undefined ? {} : { revoked: c.revoked })
   }
 }
+
+/** The full guild object of a `bot` grant's token response, with the fields Discord's schema requires. */
+export function guildObject (guild: APIGuild): Record<string, unknown> {
+  return {
+    id: guild.id,
+    name: guild.name,
+    icon: guild.icon,
+    description: guild.description,
+    home_header: null,
+    splash: guild.splash,
+    discovery_splash: guild.discovery_splash,
+    features: [...guild.features],
+    banner: guild.banner,
+    owner_id: guild.owner_id,
+    application_id: guild.application_id,
+    region: guild.region ?? 'deprecated',
+    afk_channel_id: guild.afk_channel_id,
+    afk_timeout: guild.afk_timeout,
+    system_channel_id: guild.system_channel_id,
+    system_channel_flags: guild.system_channel_flags,
+    widget_enabled: guild.widget_enabled ?? false,
+    widget_channel_id: guild.widget_channel_id ?? null,
+    verification_level: guild.verification_level,
+    roles: [],
+    default_message_notifications: guild.default_message_notifications,
+    mfa_level: guild.mfa_level,
+    explicit_content_filter: guild.explicit_content_filter,
+    max_presences: guild.max_presences ?? null,
+    max_members: guild.max_members ?? 500000,
+    max_stage_video_channel_users: guild.max_stage_video_channel_users ?? 50,
+    max_video_channel_users: guild.max_video_channel_users ?? 25,
+    vanity_url_code: guild.vanity_url_code,
+    premium_tier: guild.premium_tier,
+    premium_subscription_count: guild.premium_subscription_count ?? 0,
+    preferred_locale: guild.preferred_locale,
+    rules_channel_id: guild.rules_channel_id,
+    safety_alerts_channel_id: guild.safety_alerts_channel_id,
+    public_updates_channel_id: guild.public_updates_channel_id,
+    premium_progress_bar_enabled: guild.premium_progress_bar_enabled,
+    nsfw: false,
+    nsfw_level: guild.nsfw_level,
+    emojis: [],
+    stickers: [],
+    incidents_data: null
+  }
+}
+
+/** An incoming webhook as a `webhook.incoming` grant's token response carries it (type 1, with its token). */
+export interface FakeWebhook {
+  id: string
+  token: string
+  channelId: string
+  guildId: string
+  name: string
+}
+
+export function incomingWebhook (webhook: FakeWebhook, applicationId: string, user: APIUser): Record<string, unknown> {
+  return {
+    application_id: applicationId,
+    avatar: null,
+    channel_id: webhook.channelId,
+    guild_id: webhook.guildId,
+    id: webhook.id,
+    name: webhook.name,
+    type: 1,
+    user: publicUser(user),
+    token: webhook.token,
+    url: `https://discord.com/api/webhooks/${webhook.id}/${webhook.token}`
+  }
+}

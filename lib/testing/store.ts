@@ -43,6 +43,11 @@ export class FakeStore {
     return this.#users.get(id)
   }
 
+  /** Every user, in the order they were added. */
+  users (): IterableIterator<APIUser> {
+    return this.#users.values()
+  }
+
   setConnections (userId: string, connections: APIConnection[]): void {
     this.#connections.set(userId, structuredClone(connections))
   }

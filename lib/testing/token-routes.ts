@@ -6,6 +6,7 @@ import { sendOAuthError } from './discord-errors.js'
 import { parseForm } from './form.js'
 import { isValidVerifier, s256 } from './pkce.js'
 import { KNOWN_SCOPES, parseScopes } from './scopes.js'
+import { guildObject, incomingWebhook, type FakeWebhook } from './serializers.js'
 
 /** Discord's token endpoint, relative to the fake's root. */
 export const TOKEN_PATH = '/api/v10/oauth2/token'
@@ -41,7 +42,7 @@ function readClientRequest (ctx: FakeContext, request: FastifyRequest, reply: Fa
   return form.fields
 }
 
-function tokenBody (ctx: FakeContext, issued: IssuedTokens): Record<string, unknown> {
+function tokenBody (ctx: FakeContext, issued: IssuedTokens, webhook: FakeWebhook | null = null): Record<string, unknown> {
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
     access_token: issued.accessToken,
@@ -52,12 +53,14 @@ function tokenBody (ctx: FakeContext, issued: IssuedTokens): Record<string, unkn
   const guildId = issued.authorization.guildId
   const guild = guildId === null ? undefined : ctx.store.getGuild(guildId)
   // The `bot` scope's token response names the guild the bot was added to.
-  if (guild !== undefined) body.guild = guild
+  if (guild !== undefined) body.guild = guildObject(guild)
+  // A `webhook.incoming` code exchange hands out the webhook it created, token included.
+  if (webhook !== null) body.webhook = incomingWebhook(webhook, ctx.clientId, ctx.store.getUser(issued.authorization.userId) ?? ctx.store.getUser(ctx.clientId)!)
   return body
 }
 
-function sendTokens (ctx: FakeContext, reply: FastifyReply, issued: IssuedTokens): FastifyReply {
-  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(tokenBody(ctx, issued))
+function sendTokens (ctx: FakeContext, reply: FastifyReply, issued: IssuedTokens, webhook: FakeWebhook | null = null): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(tokenBody(ctx, issued, webhook))
 }
 
 function authorizationCodeGrant (ctx: FakeContext, fields: Fields, reply: FastifyReply): FastifyReply {
@@ -83,7 +86,7 @@ function authorizationCodeGrant (ctx: FakeContext, fields: Fields, reply: Fastif
     expiresIn: ctx.tokenExpiresIn, refresh: true, guildId: record.guildId
   })
   record.issued = issued.authorization
-  return sendTokens(ctx, reply, issued)
+  return sendTokens(ctx, reply, issued, record.webhook)
 }
 
 function refreshTokenGrant (ctx: FakeContext, fields: Fields, reply: FastifyReply): FastifyReply {

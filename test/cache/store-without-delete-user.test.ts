@@ -40,3 +40,22 @@ t.test('invalidate() uses deleteUser when the store has it', async (t) => {
   await cache.invalidate('7')
   t.same(dropped, ['7'])
 })
+
+t.test('without deleteUser, the per-guild member entries are found through the user\'s index and deleted too', async (t) => {
+  const { store, map } = plainStore()
+  const cache = createUsersCache({ store })
+  await cache.load('7', 'member:111111111111111111', async () => ({ roles: [] }))
+  await cache.load('7', 'member:222222222222222222', async () => ({ roles: ['1'] }))
+  await cache.set('7', 'user', { id: '7' })
+  await cache.load('8', 'member:111111111111111111', async () => ({ roles: [] }))
+  t.same(map.get('user:7:members'), ['member:111111111111111111', 'member:222222222222222222'], 'each guild listed once')
+  await cache.invalidate('7')
+  t.same([...map.keys()].sort(), ['user:8:member:111111111111111111', 'user:8:members'], 'only the other user\'s entries are left')
+})
+
+t.test('with deleteUser, no index entry is written', async (t) => {
+  const { store, map } = plainStore()
+  const cache = createUsersCache({ store: { ...store, async deleteUser () {} } })
+  await cache.load('7', 'member:111111111111111111', async () => ({ roles: [] }))
+  t.same([...map.keys()], ['user:7:member:111111111111111111'])
+})

@@ -20,6 +20,7 @@ t.test('keys are namespaced by user and kind', async (t) => {
   t.equal(cacheKey('1', 'user'), 'user:1:profile')
   t.equal(cacheKey('1', 'guilds'), 'user:1:guilds')
   t.equal(cacheKey('1', 'connections'), 'user:1:connections')
+  t.equal(cacheKey('1', 'member:2'), 'user:1:member:2')
 })
 
 t.test('get and set go through the store with the cache ttl', async (t) => {
@@ -36,12 +37,13 @@ t.test('get and set go through the store with the cache ttl', async (t) => {
 
 t.test('invalidate drops every kind of one user only', async (t) => {
   const { cache } = newCache()
-  for (const kind of ['user', 'guilds', 'connections'] as const) {
+  const kinds = ['user', 'guilds', 'connections', 'member:3'] as const
+  for (const kind of kinds) {
     await cache.set('1', kind, [kind])
     await cache.set('2', kind, [kind])
   }
   await cache.invalidate('1')
-  for (const kind of ['user', 'guilds', 'connections'] as const) {
+  for (const kind of kinds) {
     t.equal(await cache.get('1', kind), undefined)
     t.same(await cache.get('2', kind), [kind])
   }
@@ -151,6 +153,19 @@ t.test('a load under way when the user is invalidated does not write back', asyn
   let calls = 0
   await cache.load('1', 'user', async () => { calls++; return { id: '1' } })
   t.equal(calls, 1, 'a later call does not join the invalidated load')
+})
+
+t.test('a member load under way when the user is invalidated does not write back; another user\'s does', async (t) => {
+  const { cache } = newCache()
+  const gate = deferred<object>()
+  const mine = cache.load('1', 'member:3', async () => await gate.promise)
+  const theirs = cache.load('11', 'member:3', async () => await gate.promise)
+  await new Promise((resolve) => setImmediate(resolve))
+  await cache.invalidate('1')
+  gate.resolve({ roles: [] })
+  await Promise.all([mine, theirs])
+  t.equal(await cache.get('1', 'member:3'), undefined)
+  t.same(await cache.get('11', 'member:3'), { roles: [] }, 'user 11 is not user 1')
 })
 
 t.test('a refresh started during a miss load replaces it for later callers', async (t) => {

@@ -82,6 +82,14 @@ if (!existsSync(CHROMIUM)) {
     t.equal(page.url(), `${home}me`)
     await checkProfile(t, page)
 
+    // The members-only page, for members of the seeded user's server.
+    await page.getByRole('link', { name: 'Members-only page' }).click()
+    await page.waitForURL(`${home}members`)
+    t.equal(lastPage.status, 200)
+    t.match(await page.locator('h1').innerText(), "Members of Nelly's Workshop")
+    await page.goBack()
+    await page.waitForURL(`${home}me`)
+
     // Log out: back home, logged out, and the profile sends the browser to the login again.
     await page.goto(home)
     t.match(await page.locator('h1').innerText(), 'Hello, Nelly!', 'the home page greets the user by name')
@@ -106,17 +114,24 @@ if (!existsSync(CHROMIUM)) {
   })
 }
 
-async function checkProfile (t: Test, page: Page): Promise<void> {
-  t.match(await page.locator('h1').innerText(), 'Nelly')
-  const avatar = page.locator('img.avatar')
-  await avatar.waitFor()
+/** The natural width of an image of the page once it has loaded; 0 when it did not load. */
+async function imageWidth (page: Page, selector: string): Promise<number> {
+  const image = page.locator(selector)
+  await image.waitFor()
   // Runs in the page; typed structurally because the project's tsconfig has no DOM library.
-  const loaded = await avatar.evaluate(async (element) => {
+  return await image.evaluate(async (element) => {
     const img = element as unknown as { complete: boolean, naturalWidth: number, decode (): Promise<void> }
     if (!img.complete) await img.decode().catch(() => {})
     return img.naturalWidth
   })
-  t.ok(loaded > 0, 'the avatar image loaded')
+}
+
+async function checkProfile (t: Test, page: Page): Promise<void> {
+  t.match(await page.locator('h1').innerText(), 'Nelly')
+  t.ok(await imageWidth(page, 'img.avatar') > 0, 'the avatar image loaded')
+  t.ok(await imageWidth(page, 'img.decoration') > 0, 'the avatar decoration loaded')
+  t.ok(await imageWidth(page, '.tag img') > 0, 'the server tag badge loaded')
+  t.match(await page.locator('.tag').innerText(), 'NELY')
   t.ok(await page.locator('ul.guilds li').count() >= 2, 'the guilds are listed')
   t.match(await page.locator('ul.guilds').innerText(), "Nelly's Workshop")
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  AccessDenied, ConfigurationError, DiscordError, ErrorCodes, HttpException, InvalidArgument, InvalidState,
+  AccessDenied, ConfigurationError, DiscordError, ErrorCodes, Forbidden, HttpException, InvalidArgument, InvalidState,
   isDiscordError, MissingScope, OAuth2Error, RateLimited, Unauthorized
 } from '../../lib/index.js'
 
@@ -11,6 +11,9 @@ t.test('every error carries the status Fastify answers with and a stable code', 
     [new InvalidState(), 400, ErrorCodes.INVALID_STATE],
     [new OAuth2Error('invalid_scope'), 400, ErrorCodes.OAUTH2],
     [new MissingScope(['guilds'], 'fetchGuilds()'), 403, ErrorCodes.MISSING_SCOPE],
+    [new Forbidden(ErrorCodes.NOT_GUILD_MEMBER, '1'), 403, ErrorCodes.NOT_GUILD_MEMBER],
+    [new Forbidden(ErrorCodes.MISSING_ROLE, '1'), 403, ErrorCodes.MISSING_ROLE],
+    [new Forbidden(ErrorCodes.MISSING_PERMISSIONS, '1'), 403, ErrorCodes.MISSING_PERMISSIONS],
     [new RateLimited({ retryAfter: 1.5, global: false, scope: 'user', bucket: 'abc', route: 'GET /users/@me', headers: {}, body: null }), 429, ErrorCodes.RATE_LIMITED],
     [new HttpException({ status: 403, discordCode: 50025, message: 'Invalid OAuth2 access token', body: {}, method: 'PUT', url: '/guilds/1/members/2' }), 502, 50025],
     [new ConfigurationError('`clientSecret` is required'), 500, ErrorCodes.OPTIONS]
@@ -27,6 +30,7 @@ t.test('every error carries the status Fastify answers with and a stable code', 
 t.test('isDiscordError recognises a copy from another realm by name and status, and nothing else', async (t) => {
   const foreign = Object.assign(new Error('x'), { name: 'Unauthorized', statusCode: 401 })
   t.ok(isDiscordError(foreign))
+  t.ok(isDiscordError(Object.assign(new Error('x'), { name: 'Forbidden', statusCode: 403 })), 'the guild guard\'s refusal too')
   t.notOk(isDiscordError(new Error('x')))
   t.notOk(isDiscordError(Object.assign(new Error('x'), { name: 'Unauthorized' })))
   t.notOk(isDiscordError({ name: 'Unauthorized', statusCode: 401 }))
@@ -80,4 +84,13 @@ t.test('InvalidArgument is a TypeError that Fastify answers with 400', async (t)
   t.equal(err.statusCode, 400)
   t.equal(err.code, ErrorCodes.INVALID_ARGUMENT)
   t.equal(err.name, 'InvalidArgument')
+})
+
+t.test('Forbidden names the guild and the reason, and nothing about the user', async (t) => {
+  const err = new Forbidden(ErrorCodes.MISSING_ROLE, '613425648685547541')
+  t.equal(err.name, 'Forbidden')
+  t.equal(err.guildId, '613425648685547541')
+  t.match(err.message, /guild 613425648685547541.*none of the roles/)
+  t.match(new Forbidden(ErrorCodes.NOT_GUILD_MEMBER, '1').message, /not a member/)
+  t.match(new Forbidden(ErrorCodes.MISSING_PERMISSIONS, '1').message, /lacks permissions/)
 })

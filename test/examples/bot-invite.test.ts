@@ -51,28 +51,33 @@ t.test('a malformed server id is refused before any work', async (t) => {
   t.equal(res.statusCode, 400)
 })
 
-t.test('after the invite the bot is in the chosen server and the page lists it', async (t) => {
+t.test('after the invite the page names the server from the grant, without listing the bot\'s servers', async (t) => {
   const testApp = await setup(t)
   const invite = await injectWithJar(testApp, { url: `/invite?guild=${NEW_GUILD}` })
+  testApp.fake.resetCalls()
   const callback = await finishLogin(testApp, await authorizeAtFake(new URL(String(invite.headers.location))))
-  t.equal(callback.statusCode, 302)
-  t.equal(callback.headers.location, '/invited')
-  const invited = await injectWithJar(testApp, { url: '/invited' })
-  t.equal(invited.statusCode, 200)
-  t.match(invited.body, '<li>Fresh Server</li>')
-  t.match(invited.body, '<li>Nelly&#39;s Workshop</li>', 'the servers the bot was already in are listed too')
+  t.equal(callback.statusCode, 200)
+  t.match(callback.body, `Added to <strong>Fresh Server</strong> (${NEW_GUILD})`)
+  t.match(callback.body, `Permissions granted to the bot: ${BOT_PERMISSIONS.toString()} (all it asked for)`)
+  t.notMatch(callback.body, 'Nelly&#39;s Workshop', 'no other server is listed')
+  t.equal(testApp.fake.callCount('GET', '/api/v10/users/@me/guilds'), 0, 'the bot\'s guilds are not fetched')
 })
 
 t.test('a cancelled invite comes back to the home page with a note', async (t) => {
   const testApp = await setup(t)
   testApp.fake.setConsent('deny')
   const invite = await injectWithJar(testApp, { url: '/invite' })
-  // A browser coming back from the consent page; an API client would get the 403 itself.
   const callback = await finishLogin(testApp, await authorizeAtFake(new URL(String(invite.headers.location))), { accept: BROWSER })
   t.equal(callback.statusCode, 302)
   t.equal(callback.headers.location, '/?cancelled=1')
   const home = await injectWithJar(testApp, { url: '/?cancelled=1' })
   t.match(home.body, 'The invite was cancelled.')
-  const invited = await injectWithJar(testApp, { url: '/invited' })
-  t.equal(invited.statusCode, 401, 'no invite, no page')
+})
+
+t.test('a replayed callback is refused with 400, not a 500', async (t) => {
+  const testApp = await setup(t)
+  const invite = await injectWithJar(testApp, { url: '/invite' })
+  const callbackUrl = await authorizeAtFake(new URL(String(invite.headers.location)))
+  t.equal((await finishLogin(testApp, callbackUrl)).statusCode, 200)
+  t.equal((await finishLogin(testApp, callbackUrl)).statusCode, 400)
 })

@@ -70,3 +70,19 @@ t.test('other Discord failures are not mistaken for "not a member"', async (t) =
   const res = await injectWithJar(testApp, { url: '/club' })
   t.equal(res.statusCode, 401)
 })
+
+t.test('the guard asks Discord once; the page reuses the cached member', async (t) => {
+  const testApp = await setup(t)
+  await login(testApp)
+  for (let i = 0; i < 2; i++) t.equal((await injectWithJar(testApp, { url: '/club' })).statusCode, 200)
+  t.equal(testApp.fake.callCount('GET', '/api/v10/users/@me/guilds/:guildId/member'), 1)
+})
+
+t.test('other errors still reach Fastify\'s error handler', async (t) => {
+  const testApp = await setup(t)
+  await login(testApp)
+  testApp.fake.injectFault('GET /api/v10/users/@me/guilds/:guildId/member', { kind: 'status', status: 503, count: 10 })
+  const res = await injectWithJar(testApp, { url: '/club', headers: { accept: 'application/json' } })
+  t.equal(res.statusCode, 502)
+  t.equal(res.json().error, 'Bad Gateway', 'in Fastify\'s JSON error shape, not the members page')
+})

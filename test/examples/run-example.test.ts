@@ -5,6 +5,7 @@ import * as basic from '../../examples/basic.js'
 import * as botInvite from '../../examples/bot-invite.js'
 import * as demo from '../../examples/demo.js'
 import * as guildGated from '../../examples/guild-gated.js'
+import * as linkedRoles from '../../examples/linked-roles.js'
 import { isMain, runExample, runIfMain, type RunExampleOptions } from '../../examples/helpers/run-example.js'
 import * as serverSideTokens from '../../examples/server-side-tokens.js'
 import { CookieJar } from '../helpers/cookie-jar.js'
@@ -24,6 +25,7 @@ const examples: Array<[string, RunExampleOptions]> = [
   ['bot-invite', botInvite.example],
   ['server-side-tokens', serverSideTokens.example],
   ['guild-gated', guildGated.example],
+  ['linked-roles', linkedRoles.example],
   ['demo', demo.example]
 ]
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import type { APIUserPrimaryGuild } from 'discord-api-types/v10'
 import { Bot } from '../../lib/models/bot.js'
 import { User } from '../../lib/models/user.js'
 import type { AddToGuildOptions } from '../../lib/models/user.js'
@@ -40,6 +41,44 @@ t.test('an animated avatar is a gif, with size and format options', async (t) =>
   t.throws(() => user.avatarURL({ size: 100 as 128 }), RangeError)
   t.equal(user.bannerUrl, `${CDN}/banners/80351110224678912/a_06c16474723fe537c283b8efa61a30c8.gif`)
   t.equal(user.bannerURL({ size: 512, format: 'png' }), `${CDN}/banners/80351110224678912/a_06c16474723fe537c283b8efa61a30c8.png?size=512`)
+})
+
+const PRIMARY_GUILD = { identity_guild_id: '197038439483310086', identity_enabled: true, tag: 'NELY', badge: '2ba8e01b4f2d3e7a9c1b5d6f0e4a8c72' }
+
+t.test('an avatar decoration is a PNG preset, animated or not; none is null', async (t) => {
+  const still = new User(migratedUser({ avatar_decoration_data: { asset: '7d1f0c4ae1b2c3d4e5f60718293a4b5c', sku_id: '1144058844004233369' } }), ctx)
+  t.equal(still.avatarDecorationUrl, `${CDN}/avatar-decoration-presets/7d1f0c4ae1b2c3d4e5f60718293a4b5c.png`)
+  const animated = new User(migratedUser({ avatar_decoration_data: { asset: 'a_fed43ab12698df65902ba06727e20c0e', sku_id: '1144058844004233369' } }), ctx)
+  t.equal(animated.avatarDecorationUrl, `${CDN}/avatar-decoration-presets/a_fed43ab12698df65902ba06727e20c0e.png`, 'the CDN has no GIF of a decoration')
+  t.equal(animated.toJSON().avatarDecorationUrl, animated.avatarDecorationUrl)
+  t.equal(new User(migratedUser({ avatar_decoration_data: null }), ctx).avatarDecorationUrl, null)
+  t.equal(new User(legacyUser(), ctx).avatarDecorationUrl, null, 'absent from the payload')
+  t.equal(new User(legacyUser(), ctx).toJSON().avatarDecorationUrl, null)
+})
+
+t.test('a displayed server tag is the primary guild, with its badge', async (t) => {
+  const user = new User(migratedUser({ primary_guild: PRIMARY_GUILD }), { cdnBaseUrl: `${CDN}/` })
+  const expected = { guildId: '197038439483310086', tag: 'NELY', badgeUrl: `${CDN}/guild-tag-badges/197038439483310086/2ba8e01b4f2d3e7a9c1b5d6f0e4a8c72.png` }
+  t.same(user.primaryGuild, expected)
+  t.same(user.toJSON().primaryGuild, expected)
+  t.same(new User(migratedUser({ primary_guild: { ...PRIMARY_GUILD, badge: null } }), ctx).primaryGuild, { ...expected, badgeUrl: null }, 'no badge hash: no badge URL')
+})
+
+t.test('a hidden, cleared or absent server tag is null', async (t) => {
+  const cases: Array<[string, APIUserPrimaryGuild | null]> = [
+    ['the user hides the tag', { ...PRIMARY_GUILD, identity_enabled: false }],
+    ['Discord cleared the identity', { ...PRIMARY_GUILD, identity_enabled: null }],
+    ['no guild', { ...PRIMARY_GUILD, identity_guild_id: null }],
+    ['no tag text', { ...PRIMARY_GUILD, tag: null }],
+    ['empty tag text', { ...PRIMARY_GUILD, tag: '' }],
+    ['no primary guild', null]
+  ]
+  for (const [why, primary] of cases) {
+    const user = new User(migratedUser({ primary_guild: primary }), ctx)
+    t.equal(user.primaryGuild, null, why)
+    t.equal(user.toJSON().primaryGuild, null, `${why}, in toJSON`)
+  }
+  t.equal(new User(legacyUser(), ctx).primaryGuild, null, 'absent from the payload')
 })
 
 t.test('the default avatar of a migrated user comes from the id: (id >> 22) % 6', async (t) => {
@@ -124,8 +163,8 @@ t.test('toJSON is a plain, reply-safe object', async (t) => {
   const json = user.toJSON()
   t.same(JSON.parse(JSON.stringify(user)), json, 'JSON.stringify uses toJSON')
   t.same(Object.keys(json).sort(), [
-    'accentColor', 'avatarHash', 'avatarUrl', 'bannerHash', 'bannerUrl', 'bot', 'defaultAvatarUrl', 'discriminator', 'displayName',
-    'email', 'flags', 'globalName', 'id', 'locale', 'mfaEnabled', 'premiumType', 'publicFlags', 'system', 'username', 'verified'
+    'accentColor', 'avatarDecorationUrl', 'avatarHash', 'avatarUrl', 'bannerHash', 'bannerUrl', 'bot', 'defaultAvatarUrl', 'discriminator', 'displayName',
+    'email', 'flags', 'globalName', 'id', 'locale', 'mfaEnabled', 'premiumType', 'primaryGuild', 'publicFlags', 'system', 'username', 'verified'
   ])
   t.equal(json.avatarUrl, user.avatarUrl)
   t.equal(json.email, 'nelly@example.com', 'the user\'s own email, granted by the email scope')
@@ -134,8 +173,14 @@ t.test('toJSON is a plain, reply-safe object', async (t) => {
 
 t.test('toJSON carries no functions, objects or secrets', async (t) => {
   const user = new User(migratedUser(), { cdnBaseUrl: CDN, addToGuild: async () => null })
+  const primitive = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value)
   for (const [key, value] of Object.entries(user.toJSON())) {
-    t.ok(value === null || ['string', 'number', 'boolean'].includes(typeof value), `${key} is a primitive`)
+    t.ok(primitive(value), `${key} is a primitive`)
+  }
+  const tagged = new User(migratedUser({ primary_guild: PRIMARY_GUILD }), ctx).toJSON()
+  t.ok(tagged.primaryGuild !== null && Object.isFrozen(tagged.primaryGuild), 'the server tag is frozen with the form')
+  for (const [key, value] of Object.entries(tagged.primaryGuild ?? {})) {
+    t.ok(primitive(value), `primaryGuild.${key} is a primitive`)
   }
   t.equal(Object.keys(user).length, 0, 'no own enumerable state')
 })

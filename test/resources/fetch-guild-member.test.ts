@@ -16,11 +16,44 @@ t.test('fetches the member of one guild', async (t) => {
   t.same(calls.map((call) => call.route), ['/users/@me/guilds/197038439483310086/member'])
 })
 
-t.test('is not cached', async (t) => {
+t.test('is cached per user and guild, like the profile; cache: false fetches a fresh one', async (t) => {
   const { session, calls } = stubSession({ userId: '1', scopes: ['guilds.members.read'], handler: () => member() })
+  const { ctx } = stubContext()
+  await Promise.all([fetchGuildMember(session, ctx, '1'), fetchGuildMember(session, ctx, '1')])
+  const cached = await fetchGuildMember(session, ctx, '1')
+  t.equal(calls.length, 1, 'concurrent and later calls share one')
+  t.equal(cached.guildId, '1')
+  await fetchGuildMember(session, ctx, '2')
+  t.equal(calls.length, 2, 'another guild is another entry')
+  await fetchGuildMember(session, ctx, '1', { cache: false })
+  t.equal(calls.length, 3)
+  await ctx.cache.invalidate('1')
+  await fetchGuildMember(session, ctx, '2')
+  t.equal(calls.length, 4, 'dropped with the user\'s other entries')
+})
+
+t.test('a session that does not know its user yet is not cached', async (t) => {
+  const { session, calls } = stubSession({ userId: null, scopes: ['guilds.members.read'], handler: () => member() })
   const { ctx } = stubContext()
   await fetchGuildMember(session, ctx, '1')
   await fetchGuildMember(session, ctx, '1')
+  t.equal(calls.length, 2)
+})
+
+t.test('a refusal (not a member) is not cached', async (t) => {
+  let member404 = true
+  const { session, calls } = stubSession({
+    userId: '1',
+    scopes: ['guilds.members.read'],
+    handler: () => {
+      if (member404) throw new Error('Unknown Guild')
+      return member()
+    }
+  })
+  const { ctx } = stubContext()
+  await t.rejects(fetchGuildMember(session, ctx, '1'), /Unknown Guild/)
+  member404 = false
+  t.equal((await fetchGuildMember(session, ctx, '1')).guildId, '1', 'joined since: asked again')
   t.equal(calls.length, 2)
 })
 

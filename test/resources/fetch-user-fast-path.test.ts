@@ -362,7 +362,7 @@ t.test('fetchUser({ cache: false }) always calls Discord, and what it gets is se
 t.test('a failure on the fast path is a rejection, never a synchronous throw; null options read as none', async (t) => {
   const { fetchUser } = await import('../../lib/resources/fetch-user.js')
   const { createUsersCache } = await import('../../lib/cache/users-cache.js')
-  const ctx = { cache: createUsersCache(), cdnBaseUrl: 'https://cdn.example', botRequest: async () => { throw new Error('unused') } }
+  const ctx = { cache: createUsersCache(), cdnBaseUrl: 'https://cdn.example', applicationId: '1', botRequest: async () => { throw new Error('unused') } }
   const broken = {
     userId: '1',
     authorized: true,

@@ -124,7 +124,10 @@ t.test('request errors after a good redirect_uri go back to the client with an R
     [{ code_challenge_method: 'plain' }, 'invalid_request'],
     [{ code_challenge_method: undefined }, 'invalid_request'],
     [{ code_challenge: undefined }, 'invalid_request'],
-    [{ code_challenge: 'too-short' }, 'invalid_request']
+    [{ code_challenge: 'too-short' }, 'invalid_request'],
+    // Discord refuses PKCE with this scope (discord-api-docs #5751).
+    [{ scope: 'identify role_connections.write' }, 'invalid_scope'],
+    [{ permissions: '-8', scope: 'bot' }, 'invalid_request']
   ]
   for (const [overrides, error] of cases) {
     const res = await authorize(fake, authorizeQuery(fake, challenge, overrides))
@@ -204,4 +207,10 @@ t.test('a migrated user without an avatar gets the default avatar picked from th
   fake.setActingUser(id)
   const html = await (await authorize(fake, authorizeQuery(fake, pkce().challenge))).text()
   t.match(html, `src="/cdn/embed/avatars/${Number((BigInt(id) >> 22n) % 6n)}.png"`)
+})
+
+t.test('role_connections.write without PKCE gets a code', async (t) => {
+  const fake = await startFake(t, { consent: 'approve' })
+  const res = await authorize(fake, authorizeQuery(fake, '', { scope: 'identify role_connections.write', code_challenge: undefined, code_challenge_method: undefined }))
+  t.ok(new URL(res.headers.get('location') ?? '').searchParams.get('code'))
 })

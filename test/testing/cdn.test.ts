@@ -1,6 +1,8 @@
 import { inflateSync } from 'node:zlib'
 import t from 'tap'
 import { startFake } from './helpers/fake.js'
+import type { APIUser } from 'discord-api-types/v10'
+import { User } from '../../lib/models/user.js'
 import { fakeGuild, fakeUser } from '../../lib/testing/index.js'
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
@@ -150,4 +152,41 @@ t.test('unknown CDN paths, wrong hashes and odd extensions are 404', async (t) =
     t.equal(res.status, 404, path)
     t.equal(res.body.toString(), '404: Not Found')
   }
+})
+
+t.test('the seeded user\'s avatar decoration and server tag badge are served where the User model points', async (t) => {
+  const fake = await startFake(t)
+  const cdn = fake.pluginOptions.cdnBaseUrl
+  const token = fake.issueToken(fake.seedUsers.migrated, ['identify'])
+  const me = await (await fetch(`${fake.pluginOptions.apiBaseUrl}/users/@me`, { headers: { authorization: `Bearer ${token.access_token}` } })).json() as APIUser
+  const user = new User(me, { cdnBaseUrl: cdn })
+  t.ok(user.avatarDecorationUrl !== null && user.primaryGuild?.badgeUrl != null, 'the seeded user has both')
+  t.equal(user.primaryGuild?.guildId, fake.seedGuilds.owned, 'the tag of the guild the user owns')
+  const decoration = await get(user.avatarDecorationUrl ?? '')
+  t.equal(decoration.status, 200)
+  t.equal(decoration.type, 'image/png', 'an animated decoration is still a PNG')
+  t.same(decoration.body.subarray(0, 8), PNG_SIGNATURE)
+  t.equal((await get(user.avatarDecorationUrl?.replace(/\.png$/, '.gif') ?? '')).status, 404, 'no GIF of a decoration')
+  const badge = await get(user.primaryGuild?.badgeUrl ?? '')
+  t.equal(badge.status, 200)
+  t.equal(badge.type, 'image/png')
+  t.equal((await get(user.primaryGuild?.badgeUrl?.replace(/\.png$/, '.webp') ?? '')).status, 200)
+  t.equal((await get(user.primaryGuild?.badgeUrl?.replace(/\.png$/, '.gif') ?? '')).status, 404)
+})
+
+t.test('decorations and badges nobody uses are 404', async (t) => {
+  const fake = await startFake(t, { seed: false })
+  fake.addUser(fakeUser({
+    id: '21',
+    username: 'tagged',
+    avatar_decoration_data: { asset: '0123456789abcdef0123456789abcdef', sku_id: '31' },
+    primary_guild: { identity_guild_id: '41', identity_enabled: true, tag: 'ABC', badge: 'fedcba9876543210fedcba9876543210' }
+  }))
+  const cdn = fake.pluginOptions.cdnBaseUrl
+  t.equal((await get(`${cdn}/avatar-decoration-presets/0123456789abcdef0123456789abcdef.png`)).status, 200)
+  t.equal((await get(`${cdn}/avatar-decoration-presets/00000000000000000000000000000000.png`)).status, 404)
+  t.equal((await get(`${cdn}/avatar-decoration-presets/not-a-hash.png`)).status, 404)
+  t.equal((await get(`${cdn}/guild-tag-badges/41/fedcba9876543210fedcba9876543210.png`)).status, 200)
+  t.equal((await get(`${cdn}/guild-tag-badges/42/fedcba9876543210fedcba9876543210.png`)).status, 404, 'the badge of another guild')
+  t.equal((await get(`${cdn}/guild-tag-badges/41/00000000000000000000000000000000.png`)).status, 404)
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { api, startFake } from './helpers/fake.js'
+import { api, login, startFake } from './helpers/fake.js'
 import { DiscordSpec } from './helpers/openapi.js'
 import { ConnectionService, ConnectionVisibility } from 'discord-api-types/v10'
 import { fakeUser } from '../../lib/testing/index.js'
@@ -37,6 +37,14 @@ function putMember (fake: FakeDiscord, guildId: string, userId: string, token: s
   })
 }
 
+async function putMetadata (fake: FakeDiscord): Promise<Response> {
+  return api(fake, `/applications/${fake.clientId}/role-connections/metadata`, `Bot ${fake.botToken}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ type: 2, key: 'level', name: 'Level', description: 'Level reached', name_localizations: { fr: 'Niveau' } }])
+  })
+}
+
 const cases: Case[] = [
   { name: 'current user with email', path: '/users/@me', method: 'get', status: '200', request: async (f) => api(f, '/users/@me', bearer(f, ['identify', 'email'])) },
   { name: 'current user without email', path: '/users/@me', method: 'get', status: '200', request: async (f) => api(f, '/users/@me', bearer(f, ['identify'])) },
@@ -63,6 +71,21 @@ const cases: Case[] = [
       return api(f, '/users/@me/connections', bearer(f, ['connections'], '1001'))
     }
   },
+  {
+    name: 'user with an avatar decoration and a server tag',
+    path: '/users/@me',
+    method: 'get',
+    status: '200',
+    request: async (f) => {
+      f.addUser(fakeUser({
+        id: '1002',
+        username: 'tagged',
+        avatar_decoration_data: { asset: 'a_0123456789abcdef0123456789abcdef', sku_id: '1003' },
+        primary_guild: { identity_guild_id: f.seedGuilds.owned, identity_enabled: true, tag: 'TAG', badge: 'fedcba9876543210fedcba9876543210' }
+      }))
+      return api(f, '/users/@me', bearer(f, ['identify'], '1002'))
+    }
+  },
   { name: 'bot current user', path: '/users/@me', method: 'get', status: '200', request: async (f) => api(f, '/users/@me', `Bot ${f.botToken}`) },
   { name: 'guilds', path: '/users/@me/guilds', method: 'get', status: '200', request: async (f) => api(f, '/users/@me/guilds', bearer(f, ['guilds'])) },
   { name: 'guilds with counts', path: '/users/@me/guilds', method: 'get', status: '200', request: async (f) => api(f, '/users/@me/guilds?with_counts=true', bearer(f, ['guilds'])) },
@@ -73,6 +96,21 @@ const cases: Case[] = [
   { name: 'authorization without user', path: '/oauth2/@me', method: 'get', status: '200', request: async (f) => api(f, '/oauth2/@me', bearer(f, ['guilds'])) },
   { name: 'user by id', path: '/users/{user_id}', method: 'get', status: '200', request: async (f) => api(f, `/users/${f.seedUsers.legacy}`, `Bot ${f.botToken}`) },
   { name: 'added member', path: '/guilds/{guild_id}/members/{user_id}', method: 'put', status: '201', request: async (f) => putMember(f, f.seedGuilds.owned, f.seedUsers.legacy, bearer(f, ['guilds.join'], f.seedUsers.legacy).slice(7)) },
+  { name: 'role-connection metadata', path: '/applications/{application_id}/role-connections/metadata', method: 'put', status: '200', request: async (f) => putMetadata(f) },
+  { name: 'listed role-connection metadata', path: '/applications/{application_id}/role-connections/metadata', method: 'get', status: '200', request: async (f) => { await putMetadata(f); return api(f, `/applications/${f.clientId}/role-connections/metadata`, `Bot ${f.botToken}`) } },
+  { name: 'empty role connection', path: '/users/@me/applications/{application_id}/role-connection', method: 'get', status: '200', request: async (f) => api(f, `/users/@me/applications/${f.clientId}/role-connection`, bearer(f, ['role_connections.write'])) },
+  {
+    name: 'updated role connection',
+    path: '/users/@me/applications/{application_id}/role-connection',
+    method: 'put',
+    status: '200',
+    request: async (f) => {
+      await putMetadata(f)
+      return api(f, `/users/@me/applications/${f.clientId}/role-connection`, bearer(f, ['role_connections.write']), {
+        method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ platform_name: 'Game', platform_username: null, metadata: { level: '3' } })
+      })
+    }
+  },
   { name: '401 body', path: '/users/@me', method: 'get', status: '4XX', request: async (f) => api(f, '/users/@me', 'Bearer nope') },
   { name: '404 Unknown Guild body', path: '/users/@me/guilds/{guild_id}/member', method: 'get', status: '4XX', request: async (f) => api(f, '/users/@me/guilds/1/member', bearer(f, ['guilds.members.read'])) },
   {
@@ -142,4 +180,28 @@ t.test('the validators reject a payload that breaks the schema', async (t) => {
   t.notOk(validate([{ id: '1', name: 'x', icon: null, banner: null, owner: false, permissions: 8, features: [] }]), 'permissions must be a string')
   t.throws(() => spec.validator('/nope', 'get', '200'), /no 200 response/)
   t.throws(() => spec.validator('/users/@me/guilds/{guild_id}/member', 'get', '204'), /no 204 response/)
+})
+
+/** Payloads of the token endpoint, which the OpenAPI document does not describe, checked against the component schemas they are. */
+const tokenExtras: Array<{ name: string, scope: string, field: 'guild' | 'webhook', schema: string }> = [
+  { name: 'a bot grant\'s guild', scope: 'bot applications.commands', field: 'guild', schema: 'GuildResponse' },
+  { name: 'a webhook.incoming grant\'s webhook', scope: 'webhook.incoming', field: 'webhook', schema: 'GuildIncomingWebhookResponse' }
+]
+
+for (const c of tokenExtras) {
+  t.test(`${c.name} in the token response validates against ${c.schema}`, async (t) => {
+    const fake = await startFake(t)
+    const body = await login(fake, c.scope)
+    const payload = body[c.field] as Record<string, unknown>
+    t.type(payload, 'object')
+    const validate = spec.componentValidator(c.schema)
+    t.ok(validate(payload), JSON.stringify(validate.errors))
+    const declared = spec.declaredProperties({ $ref: `#/components/schemas/${c.schema}` })
+    for (const key of Object.keys(payload)) t.ok(declared.has(key), `${key} is declared`)
+  })
+}
+
+t.test('the component validators reject a payload that breaks the schema', async (t) => {
+  t.notOk(spec.componentValidator('GuildIncomingWebhookResponse')({ id: '1', name: 'x', type: 2, avatar: null, channel_id: null, application_id: null }), 'type must be 1')
+  t.throws(() => spec.componentValidator('NoSuchSchema'), /no component schema/)
 })

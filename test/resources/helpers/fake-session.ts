@@ -24,6 +24,7 @@ export function fakeContext (fake: FakeDiscord, rest: RestClient): ResourceConte
   return {
     cache: createUsersCache({ max: 100, ttl: 60_000 }),
     cdnBaseUrl: fake.pluginOptions.cdnBaseUrl,
+    applicationId: fake.clientId,
     async botRequest<ResultType> (route: string, opts: CallOptions = {}): Promise<ResultType> {
       return await rest.request<ResultType>(route, { ...opts, auth: { type: 'Bot', token: fake.botToken } })
     }

@@ -41,6 +41,7 @@ export function stubContext (options: { bot?: StubHandler, cache?: UsersCache } 
   const ctx: ResourceContext = {
     cache: options.cache ?? createUsersCache({ max: 100, ttl: 60_000 }),
     cdnBaseUrl: CDN,
+    applicationId: '1000000000000000000',
     async botRequest<ResultType> (route: string, opts: CallOptions = {}): Promise<ResultType> {
       botCalls.push({ route, opts })
       if (options.bot === undefined) throw new Error('no bot handler')

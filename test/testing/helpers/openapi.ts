@@ -59,6 +59,21 @@ export class DiscordSpec {
     return validate
   }
 
+  /**
+   * A validator of one of the spec's component schemas, for payloads that travel outside its
+   * paths (the token endpoint's `guild` and `webhook`, which the document does not describe).
+   */
+  componentValidator (name: string): ValidateFunction {
+    const key = `component ${name}`
+    let validate = this.#validators.get(key)
+    if (validate === undefined) {
+      if (this.#spec.components.schemas[name] === undefined) throw new Error(`no component schema ${name}`)
+      validate = this.#ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/${name}` })
+      this.#validators.set(key, validate)
+    }
+    return validate
+  }
+
   /** The property names a (possibly `$ref`ed) object schema declares. */
   declaredProperties (schema: unknown): Set<string> {
     let s = schema as { $ref?: string, properties?: Record<string, unknown>, items?: unknown }
