@@ -37,6 +37,8 @@ export const BENCH_PROFILE = Object.freeze({
   defaultAvatarUrl: 'https://cdn.discordapp.com/embed/avatars/5.png',
   bannerHash: null,
   bannerUrl: null,
+  avatarDecorationUrl: null,
+  primaryGuild: null,
   accentColor: null,
   bot: false,
   system: false,
