@@ -6,19 +6,19 @@
 
 /** Folder → the folders it may import, bottom first. */
 const layers = {
-  shared: [],
+  contracts: [],
   errors: [],
   models: [],
   cache: [],
-  rest: ['errors', 'shared'],
-  oauth: ['rest', 'errors', 'shared'],
-  cookie: ['errors', 'shared'],
-  options: ['rest', 'cache', 'models', 'errors', 'shared'],
-  tokens: ['cookie', 'oauth', 'rest', 'cache', 'errors', 'shared'],
-  resources: ['rest', 'cache', 'models', 'errors', 'shared'],
-  login: ['tokens', 'cookie', 'oauth', 'rest', 'cache', 'models', 'errors', 'shared'],
-  session: ['login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'errors', 'shared'],
-  fastify: ['session', 'options', 'login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'cache', 'errors', 'shared'],
+  rest: ['errors', 'contracts'],
+  oauth: ['rest', 'errors', 'contracts'],
+  cookie: ['errors', 'contracts'],
+  options: ['rest', 'cache', 'models', 'errors', 'contracts'],
+  tokens: ['cookie', 'oauth', 'rest', 'cache', 'errors', 'contracts'],
+  resources: ['rest', 'cache', 'models', 'errors', 'contracts'],
+  login: ['tokens', 'cookie', 'oauth', 'rest', 'cache', 'models', 'errors', 'contracts'],
+  session: ['login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'errors', 'contracts'],
+  fastify: ['session', 'options', 'login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'cache', 'errors', 'contracts'],
   // The fake Discord is its own export path and shares nothing with the plugin.
   testing: []
 }

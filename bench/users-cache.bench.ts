@@ -15,7 +15,7 @@ import { fetchConnections } from '../lib/resources/fetch-connections.js'
 import { fetchGuilds } from '../lib/resources/fetch-guilds.js'
 import { fetchUser } from '../lib/resources/fetch-user.js'
 import type { ResourceContext, ResourceSession } from '../lib/resources/resource-types.js'
-import type { TokenSet } from '../lib/shared/token-set.js'
+import type { TokenSet } from '../lib/contracts/token-set.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) {

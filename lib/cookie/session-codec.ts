@@ -1,5 +1,5 @@
 import type { DiscordSessionData, PendingLogin } from './session-data.js'
-import type { TokenSet } from '../shared/token-set.js'
+import type { TokenSet } from '../contracts/token-set.js'
 
 /**
  * How {@link DiscordSessionData} travels in the encrypted cookie: one flat object with one-letter

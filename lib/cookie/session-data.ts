@@ -1,4 +1,4 @@
-import type { TokenSet } from '../shared/token-set.js'
+import type { TokenSet } from '../contracts/token-set.js'
 
 /** The session key under which fastify-discord keeps everything it stores. */
 export const SESSION_KEY = 'discord'

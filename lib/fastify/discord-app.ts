@@ -4,7 +4,7 @@ import { fetchBot } from '../resources/fetch-bot.js'
 import type { ResourceContext } from '../resources/resource-types.js'
 import { fetchRoleConnectionMetadata, setRoleConnectionMetadata, type RoleConnectionMetadataRecord } from '../resources/role-connection.js'
 import type { RestClient } from '../rest/rest-client.js'
-import type { CallOptions } from '../shared/request-options.js'
+import type { CallOptions } from '../contracts/request-options.js'
 import type { RequireAuthorization } from './require-authorization.js'
 
 /** Options of `fastify.discord.request()`: a REST call with a bearer token you hold. */

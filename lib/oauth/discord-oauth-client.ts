@@ -17,7 +17,7 @@ import { HttpException } from '../errors/http-exception.js'
 import { OAuth2Error } from '../errors/oauth2-error.js'
 import { RateLimited } from '../errors/rate-limited.js'
 import { USER_AGENT } from '../rest/rest-options.js'
-import type { TokenSet } from '../shared/token-set.js'
+import type { TokenSet } from '../contracts/token-set.js'
 
 const DECORATION = 'fastifyDiscordOAuth2'
 

@@ -1,7 +1,7 @@
 import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL } from '../cache/cache-defaults.js'
 import type { CacheStore } from '../cache/cache-store.js'
 import type { ResolvedRestClientOptions, RestClientOptions } from '../rest/rest-options.js'
-import type { TokenStore } from '../shared/token-store.js'
+import type { TokenStore } from '../contracts/token-store.js'
 import type { FastifyRequest } from 'fastify'
 import type { Grant } from '../models/grant.js'
 

@@ -1,7 +1,7 @@
 import type { CacheStore } from '../cache/cache-store.js'
 import { ConfigurationError } from '../errors/configuration-error.js'
 import { resolveRestClientOptions, type ResolvedRestClientOptions } from '../rest/rest-options.js'
-import type { TokenStore } from '../shared/token-store.js'
+import type { TokenStore } from '../contracts/token-store.js'
 import { didYouMean } from './did-you-mean.js'
 import { checkOptions, ENV, knownOptions, REGISTER_OPTIONS, REST_KEYS } from './options-schema.js'
 import { unknownScopes } from './scopes.js'

@@ -5,7 +5,7 @@ import type { AddToGuildOptions } from '../models/user.js'
 import { requireScopes } from './require-scopes.js'
 import type { ResourceContext, ResourceSession } from './resource-types.js'
 import { assertSnowflake } from './snowflake.js'
-import { BodyShapes } from '../shared/body-shapes.js'
+import { BodyShapes } from '../contracts/body-shapes.js'
 
 /**
  * Adds the session's user to a guild with the bot token: `PUT /guilds/{guildId}/members/{userId}`

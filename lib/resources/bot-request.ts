@@ -1,7 +1,7 @@
 import { ErrorCodes } from '../errors/codes.js'
 import { ConfigurationError } from '../errors/configuration-error.js'
 import type { RestClient } from '../rest/rest-client.js'
-import type { ShapedCallOptions } from '../shared/request-options.js'
+import type { ShapedCallOptions } from '../contracts/request-options.js'
 import type { BotRequest } from './resource-types.js'
 
 /**

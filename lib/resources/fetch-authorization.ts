@@ -1,7 +1,7 @@
 import type { RESTGetAPIOAuth2CurrentAuthorizationResult } from 'discord-api-types/v10'
 import { Authorization } from '../models/authorization.js'
 import type { ResourceContext, ResourceSession } from './resource-types.js'
-import { BodyShapes } from '../shared/body-shapes.js'
+import { BodyShapes } from '../contracts/body-shapes.js'
 
 /**
  * The session's current authorization (`GET /oauth2/@me`): granted scopes, token expiry, the

@@ -1,7 +1,7 @@
 import type { APIUser } from 'discord-api-types/v10'
 import { Bot } from '../models/bot.js'
 import type { ResourceContext } from './resource-types.js'
-import { BodyShapes } from '../shared/body-shapes.js'
+import { BodyShapes } from '../contracts/body-shapes.js'
 
 /**
  * The application's bot user (`GET /users/@me` with the bot token). Not cached: the REST

@@ -3,7 +3,7 @@ import { UserConnection } from '../models/user-connection.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
-import { BodyShapes } from '../shared/body-shapes.js'
+import { BodyShapes } from '../contracts/body-shapes.js'
 
 /**
  * The session's connections (`GET /users/@me/connections`, needs `connections`), from the users

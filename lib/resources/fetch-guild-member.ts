@@ -4,7 +4,7 @@ import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
 import { assertSnowflake } from './snowflake.js'
-import { BodyShapes } from '../shared/body-shapes.js'
+import { BodyShapes } from '../contracts/body-shapes.js'
 
 const MEMBERS_READ = ['guilds.members.read'] as const
 

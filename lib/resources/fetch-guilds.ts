@@ -3,7 +3,7 @@ import { Guild } from '../models/guild.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
-import { BodyShapes } from '../shared/body-shapes.js'
+import { BodyShapes } from '../contracts/body-shapes.js'
 
 /** Options of {@link fetchGuilds}. */
 export interface FetchGuildsOptions extends FetchOptions {

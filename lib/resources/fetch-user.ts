@@ -8,7 +8,7 @@ import { addUserToGuild } from './add-user-to-guild.js'
 import { requireScopes } from './require-scopes.js'
 import { requireToken } from './require-token.js'
 import type { FetchOptions, ResourceContext, ResourceSession } from './resource-types.js'
-import { BodyShapes } from '../shared/body-shapes.js'
+import { BodyShapes } from '../contracts/body-shapes.js'
 
 const IDENTIFY = ['identify'] as const
 

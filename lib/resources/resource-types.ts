@@ -1,6 +1,6 @@
 import type { UsersCache } from '../cache/users-cache.js'
-import type { ShapedCallOptions } from '../shared/request-options.js'
-import type { TokenSet } from '../shared/token-set.js'
+import type { ShapedCallOptions } from '../contracts/request-options.js'
+import type { TokenSet } from '../contracts/token-set.js'
 
 /**
  * What the resources need from a session: the token keeper of `request.discord` satisfies it.

@@ -1,5 +1,5 @@
 import { HttpException } from '../errors/http-exception.js'
-import type { BodyFieldType, BodyShape } from '../shared/body-shape.js'
+import type { BodyFieldType, BodyShape } from '../contracts/body-shape.js'
 import type { FailedRequest } from './response-error.js'
 import { MAX_TEXT_IN_ERROR, type RawResponse } from './transport.js'
 

@@ -15,8 +15,8 @@ import { resolveRestClientOptions, type RateLimitWaitInfo, type ResolvedRestClie
 import { routeData, type RouteData } from './route-key.js'
 import { SharedCall } from './shared-call.js'
 import { send, TransportFailure, type RawResponse } from './transport.js'
-import type { BodyShape } from '../shared/body-shape.js'
-import type { DiscordHttpMethod, DiscordQuery } from '../shared/request-options.js'
+import type { BodyShape } from '../contracts/body-shape.js'
+import type { DiscordHttpMethod, DiscordQuery } from '../contracts/request-options.js'
 
 export type { RestAuth } from './rest-auth.js'
 export type { RestClientOptions, RestLogger, RateLimitWaitInfo } from './rest-options.js'

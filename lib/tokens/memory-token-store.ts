@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
 import { boundedLruOptions } from '../cache/bounded-lru-options.js'
-import type { TokenSet } from '../shared/token-set.js'
-import type { TokenStore } from '../shared/token-store.js'
+import type { TokenSet } from '../contracts/token-set.js'
+import type { TokenStore } from '../contracts/token-store.js'
 
 /** Options of {@link MemoryTokenStore}. */
 export interface MemoryTokenStoreOptions {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import type { TokenSet } from '../shared/token-set.js'
+import type { TokenSet } from '../contracts/token-set.js'
 
 /** Options of {@link RefreshCoordinator}. */
 export interface RefreshCoordinatorOptions {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { MemoryTokenStore } from '../../lib/tokens/memory-token-store.js'
 import { decodeSessionData, encodeSessionData } from '../../lib/cookie/session-codec.js'
 import { SESSION_KEY, type DiscordSessionData, type PendingLogin } from '../../lib/cookie/session-data.js'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 import { buildApp, login, readSession, type TestApp } from '../helpers/build-app.js'
 
 const COMPACT_KEYS = ['a', 'e', 'i', 'n', 'p', 'r', 's', 't', 'u']

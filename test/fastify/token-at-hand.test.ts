@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import t, { type Test } from 'tap'
 import { createRequireAuthorization } from '../../lib/fastify/require-authorization.js'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 import { BROWSER, buildApp, injectWithJar, login, readSession } from '../helpers/build-app.js'
 import { appWithSession, BROWSER_ACCEPT, stubSession, type StubSession, type StubToken } from './helpers/stub-session.js'
 

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { createRequireAuthorization } from '../../lib/fastify/require-authorization.js'
 import { MemoryTokenStore } from '../../lib/tokens/memory-token-store.js'
-import type { TokenSet } from '../../lib/shared/token-set.js'
-import type { TokenStore } from '../../lib/shared/token-store.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
+import type { TokenStore } from '../../lib/contracts/token-store.js'
 import { BROWSER, buildApp, injectWithJar, login, readSession } from '../helpers/build-app.js'
 import { appWithSession, BROWSER_ACCEPT, stubSession, type StubToken } from './helpers/stub-session.js'
 

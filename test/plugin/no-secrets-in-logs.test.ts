@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 import { authorizeAtFake, buildApp, CALLBACK_PATH, finishLogin, injectWithJar, readSession, startLogin } from '../helpers/build-app.js'
 
 t.test('the logs of a whole flow hold no token, code, verifier, client secret, bot token or cookie', async (t) => {

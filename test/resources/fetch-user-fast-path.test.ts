@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import { MemoryTokenStore } from 'fastify-discord'
 import type { MemoryCacheStore } from '../../lib/cache/memory-cache-store.js'
 import type { DiscordPluginOptions } from '../../lib/options/plugin-options.js'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 import { authorizeAtFake, buildApp, finishLogin, injectWithJar, readSession, type TestApp } from '../helpers/build-app.js'
 import { CookieJar } from '../helpers/cookie-jar.js'
 

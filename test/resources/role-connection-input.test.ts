@@ -2,7 +2,7 @@ import t from 'tap'
 import { createUsersCache } from '../../lib/cache/users-cache.js'
 import { fetchRoleConnection, fetchRoleConnectionMetadata, setRoleConnectionMetadata, updateRoleConnection } from '../../lib/resources/role-connection.js'
 import type { ResourceContext, ResourceSession } from '../../lib/resources/resource-types.js'
-import type { CallOptions } from '../../lib/shared/request-options.js'
+import type { CallOptions } from '../../lib/contracts/request-options.js'
 
 interface Sent { route: string, options: CallOptions }
 

@@ -2,7 +2,7 @@ import t from 'tap'
 import { HttpException } from '../../lib/errors/http-exception.js'
 import { checkSuccessBody } from '../../lib/rest/response-body.js'
 import type { RawResponse } from '../../lib/rest/transport.js'
-import { BodyShapes } from '../../lib/shared/body-shapes.js'
+import { BodyShapes } from '../../lib/contracts/body-shapes.js'
 
 const REQ = { method: 'GET', path: '/users/@me/guilds', route: 'GET /users/@me/guilds', bucket: null }
 

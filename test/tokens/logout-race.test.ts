@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildApp, login } from '../helpers/build-app.js'
 import { RefreshCoordinator } from '../../lib/tokens/refresh-coordinator.js'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 
 const WEEK = 604_800_000
 const TOKEN = 'POST /api/v10/oauth2/token'

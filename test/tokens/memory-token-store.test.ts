@@ -1,6 +1,6 @@
 import t from 'tap'
 import { MemoryTokenStore } from '../../lib/tokens/memory-token-store.js'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 import { buildApp, injectWithJar, login, readSession } from '../helpers/build-app.js'
 
 const HOUR = 60 * 60 * 1000

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { RefreshCoordinator } from '../../lib/tokens/refresh-coordinator.js'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 
 const fresh: TokenSet = { accessToken: 'new-access', refreshToken: 'new-refresh', tokenType: 'Bearer', expiresAt: 1, scopes: ['identify'] }
 

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { TokenSet } from '../../lib/shared/token-set.js'
+import type { TokenSet } from '../../lib/contracts/token-set.js'
 import { buildApp, injectWithJar, login, readSession, type TestApp } from '../helpers/build-app.js'
 
 const WEEK = 604_800_000

@@ -1,6 +1,6 @@
 import { createUsersCache } from '../../../lib/cache/users-cache.js'
 import type { ResourceContext, ResourceSession } from '../../../lib/resources/resource-types.js'
-import type { CallOptions } from '../../../lib/shared/request-options.js'
+import type { CallOptions } from '../../../lib/contracts/request-options.js'
 import { RestClient } from '../../../lib/rest/rest-client.js'
 import type { FakeDiscord } from '../../../lib/testing/fake-discord.js'
 

@@ -1,8 +1,8 @@
 import { createUsersCache } from '../../../lib/cache/users-cache.js'
 import type { UsersCache } from '../../../lib/cache/users-cache.js'
 import type { ResourceContext, ResourceSession } from '../../../lib/resources/resource-types.js'
-import type { CallOptions } from '../../../lib/shared/request-options.js'
-import type { TokenSet } from '../../../lib/shared/token-set.js'
+import type { CallOptions } from '../../../lib/contracts/request-options.js'
+import type { TokenSet } from '../../../lib/contracts/token-set.js'
 
 export const CDN = 'https://cdn.example.test'
 
