@@ -9,16 +9,17 @@ const layers = {
   contracts: [],
   errors: [],
   models: [],
-  cache: [],
-  rest: ['errors', 'contracts'],
+  redis: ['errors', 'contracts'],
+  cache: ['redis', 'errors'],
+  rest: ['redis', 'errors', 'contracts'],
   oauth: ['rest', 'errors', 'contracts'],
   cookie: ['errors', 'contracts'],
-  options: ['rest', 'cache', 'models', 'errors', 'contracts'],
-  tokens: ['cookie', 'oauth', 'rest', 'cache', 'errors', 'contracts'],
+  options: ['redis', 'rest', 'cache', 'models', 'errors', 'contracts'],
+  tokens: ['cookie', 'oauth', 'rest', 'redis', 'cache', 'errors', 'contracts'],
   resources: ['rest', 'cache', 'models', 'errors', 'contracts'],
-  login: ['tokens', 'cookie', 'oauth', 'rest', 'cache', 'models', 'errors', 'contracts'],
+  login: ['tokens', 'cookie', 'oauth', 'rest', 'redis', 'cache', 'models', 'errors', 'contracts'],
   session: ['login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'errors', 'contracts'],
-  fastify: ['session', 'options', 'login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'cache', 'errors', 'contracts'],
+  fastify: ['session', 'options', 'login', 'resources', 'tokens', 'cookie', 'models', 'rest', 'redis', 'cache', 'errors', 'contracts'],
   // The fake Discord is its own export path and shares nothing with the plugin.
   testing: []
 }

@@ -7,14 +7,18 @@ import { decorateRequestSession } from './fastify/request-session.js'
 import { createRequireAuthorization } from './fastify/require-authorization.js'
 import { registerRoutes } from './fastify/routes.js'
 import { hasSecureSession, registerSecureSession } from './fastify/secure-session.js'
+import { createSessionSealer } from './fastify/session-sealer.js'
 import { UsedStates } from './login/used-states.js'
 import { createDiscordOAuthClient } from './oauth/discord-oauth-client.js'
 import type { DiscordPluginOptions } from './options/plugin-options.js'
 import { resolveOptions } from './options/resolve-options.js'
 import { createBotRequest } from './resources/bot-request.js'
+import { openRedis } from './redis/open-redis.js'
+import type { SharedRedis } from './redis/shared-redis.js'
 import { RestClient } from './rest/rest-client.js'
 import { withRestLogger } from './rest/rest-options.js'
 import { RefreshCoordinator } from './tokens/refresh-coordinator.js'
+import { RedisTokenStore } from './tokens/redis-token-store.js'
 import { MemoryRevokedSessions } from './tokens/revoked-sessions.js'
 import './augment.js'
 
@@ -26,7 +30,11 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   }
   await registerSecureSession(fastify, options.session)
 
-  const { now, tokenStore } = options
+  const { now } = options
+  const redis = options.redis === null ? null : await openRedis(options.redis, options.redisPrefix, fastify.log)
+  const sealer = createSessionSealer(fastify)
+  // resolveOptions() refuses `tokenStore: 'redis'` without `redis`.
+  const tokenStore = options.tokenStore === 'redis' ? new RedisTokenStore(redis as SharedRedis, sealer, options.sessionLifetime) : options.tokenStore
   const { clientId, clientSecret, redirectUri, authorizeUrl, tokenUrl, revokeUrl } = options
   const oauth = await createDiscordOAuthClient(fastify, { clientId, clientSecret, redirectUri, authorizeUrl, tokenUrl, revokeUrl, now, timeout: options.rest.timeout })
   const rest = new RestClient(withRestLogger(options.rest, fastify.log))
@@ -49,6 +57,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
     refresher.clear()
     usedStates.clear()
     revoked.clear()
+    await redis?.close()
   })
   await registerRoutes(fastify, options)
 }

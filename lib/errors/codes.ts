@@ -31,6 +31,8 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'FST_DISCORD_INVALID_ARGUMENT',
   /** Too many invalid requests (401, 403, 429) in 10 minutes: calls are refused locally to avoid a Discord ban. */
   INVALID_REQUEST_LIMIT: 'FST_DISCORD_INVALID_REQUEST_LIMIT',
+  /** Redis, which holds the state several instances share, did not answer: retry shortly (503). */
+  SHARED_STATE_UNAVAILABLE: 'FST_DISCORD_SHARED_STATE_UNAVAILABLE',
   /** No bot token is configured but the operation needs one. */
   NO_BOT_TOKEN: 'FST_DISCORD_NO_BOT_TOKEN'
 } as const

@@ -33,4 +33,4 @@ export function isDiscordError (value: unknown): value is DiscordError {
   )
 }
 
-const ERROR_NAMES = new Set(['DiscordError', 'Unauthorized', 'AccessDenied', 'InvalidState', 'OAuth2Error', 'MissingScope', 'Forbidden', 'RateLimited', 'HttpException', 'ConfigurationError', 'InvalidRequestLimit'])
+const ERROR_NAMES = new Set(['DiscordError', 'Unauthorized', 'AccessDenied', 'InvalidState', 'OAuth2Error', 'MissingScope', 'Forbidden', 'RateLimited', 'HttpException', 'ConfigurationError', 'InvalidRequestLimit', 'SharedStateUnavailable'])

@@ -26,5 +26,5 @@ export async function rateLimitReplyHook (_request: FastifyRequest, reply: Fasti
 }
 
 function isRateLimited (error: unknown): error is Partial<Pick<RateLimited, 'headers'>> & Pick<RateLimited, 'retryAfter'> {
-  return isDiscordError(error) && (error.name === 'RateLimited' || error.name === 'InvalidRequestLimit')
+  return isDiscordError(error) && (error.name === 'RateLimited' || error.name === 'InvalidRequestLimit' || error.name === 'SharedStateUnavailable')
 }

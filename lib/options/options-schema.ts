@@ -40,7 +40,9 @@ export const OptionsSchema = Type.Object({
     ttl: Type.Optional(Type.Integer({ minimum: 1 })),
     store: Type.Optional(Type.Object({}))
   }, { additionalProperties: false })),
-  tokenStore: Type.Optional(Type.Object({})),
+  tokenStore: Type.Optional(Type.Union([Type.Literal('redis'), Type.Object({})])),
+  redis: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2048, pattern: '^rediss?://' }), Type.Object({})])),
+  redisPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   prompt: Type.Optional(Type.Union([Type.Literal('consent'), Type.Literal('none')]))
 }, { additionalProperties: false })
 

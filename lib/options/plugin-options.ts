@@ -1,5 +1,6 @@
 import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL } from '../cache/cache-defaults.js'
 import type { CacheStore } from '../cache/cache-store.js'
+import type { RedisClient } from '../redis/redis-client.js'
 import type { ResolvedRestClientOptions, RestClientOptions } from '../rest/rest-options.js'
 import type { TokenStore } from '../contracts/token-store.js'
 import type { FastifyRequest } from 'fastify'
@@ -80,8 +81,21 @@ export interface DiscordPluginOptions {
   failureRedirect?: string | undefined
   /** The users cache: its size, or a store of your own (`{ store, ttl }`, or the store itself). @defaultValue `{ max: 10000, ttl: 300000 }` */
   cache?: DiscordCacheOptions | CacheStore | undefined
-  /** Server-side token storage; the session then holds only an opaque id. @defaultValue tokens inside the encrypted session cookie */
-  tokenStore?: TokenStore | undefined
+  /**
+   * Server-side token storage; the session then holds only an opaque id. `'redis'`: in the
+   * `redis` option's Redis, encrypted with the session key, expiring with the session.
+   * @defaultValue tokens inside the encrypted session cookie
+   */
+  tokenStore?: TokenStore | 'redis' | undefined
+  /**
+   * The Redis that several instances of the app share (API.md §9): an ioredis `Redis` or
+   * `Cluster` client (the app closes it), or a `redis://` / `rediss://` URL (the plugin connects
+   * with ioredis, an optional peer dependency, and closes the client on app close).
+   * @defaultValue none: every piece of state is process-local
+   */
+  redis?: RedisClient | string | undefined
+  /** Prepended to every Redis key and channel the plugin uses. @defaultValue `'fastify-discord:'` */
+  redisPrefix?: string | undefined
   /** `prompt` of the login route. @defaultValue `'consent'` */
   prompt?: 'consent' | 'none' | undefined
   /**
@@ -124,7 +138,11 @@ export interface ResolvedOptions {
   readonly successRedirect: string
   readonly failureRedirect: string | null
   readonly cache: { readonly max: number, readonly ttl: number } | { readonly store: CacheStore, readonly ttl: number } | CacheStore
-  readonly tokenStore: TokenStore | null
+  /** `'redis'`: kept in `redis` (which is then set). */
+  readonly tokenStore: TokenStore | 'redis' | null
+  /** `null`: no Redis; all state is process-local. */
+  readonly redis: RedisClient | string | null
+  readonly redisPrefix: string
   readonly prompt: 'consent' | 'none'
   /**
    * The `iss` values (RFC 9207) a callback may carry: Discord's `https://discord.com`, and the
@@ -148,5 +166,6 @@ export const DEFAULTS = {
   successRedirect: '/',
   cacheMax: DEFAULT_USERS_CACHE_MAX,
   cacheTtl: DEFAULT_USERS_CACHE_TTL,
-  prompt: 'consent'
+  prompt: 'consent',
+  redisPrefix: 'fastify-discord:'
 } as const

@@ -1,5 +1,6 @@
 import type { CacheStore } from '../cache/cache-store.js'
 import { ConfigurationError } from '../errors/configuration-error.js'
+import { isRedisClient } from '../redis/redis-client.js'
 import { resolveRestClientOptions, type ResolvedRestClientOptions } from '../rest/rest-options.js'
 import type { TokenStore } from '../contracts/token-store.js'
 import { didYouMean } from './did-you-mean.js'
@@ -24,7 +25,10 @@ const EXPECTED: Record<string, string> = {
   prompt: "'consent' or 'none'",
   'session.expiry': 'whole seconds, at least 60',
   'cache.max': 'a whole number of users, at least 1',
-  'cache.ttl': 'whole milliseconds, at least 1'
+  'cache.ttl': 'whole milliseconds, at least 1',
+  redis: 'an ioredis client (Redis or Cluster) or a redis:// or rediss:// URL',
+  redisPrefix: 'a non-empty string',
+  tokenStore: "a TokenStore (async get, set and delete) or 'redis'"
 }
 
 const REQUIRED = ['clientId', 'clientSecret', 'redirectUri'] as const
@@ -52,7 +56,7 @@ export interface ResolveContext {
  */
 export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.ProcessEnv = process.env, context: ResolveContext = {}): ResolvedOptions {
   if (typeof input !== 'object' || input === null) throw new ConfigurationError('fastify-discord options must be an object')
-  const { now, onGrant, cache, tokenStore, rest, ...plain } = input
+  const { now, onGrant, cache, tokenStore, rest, redis, ...plain } = input
   const withEnv: Record<string, unknown> = { ...dropUndefined(plain) }
   for (const name of REGISTER_OPTIONS) delete withEnv[name]
   for (const name of ['clientId', 'clientSecret', 'redirectUri', 'botToken'] as const) {
@@ -68,6 +72,8 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     withEnv['cache'] = dropUndefined(cache)
   }
   if (tokenStore !== undefined) withEnv['tokenStore'] = tokenStore
+  // A client is checked by shape below; the schema sees only that it is an object.
+  if (redis !== undefined) withEnv['redis'] = typeof redis === 'string' || !isRedisClient(redis) ? redis : {}
 
   const problems = [...schemaProblems(withEnv), ...missingProblems(withEnv)]
   const malformed = new Set(problems.map((problem) => /^`([^`]+)`/.exec(problem)?.[1]))
@@ -76,6 +82,8 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     if (typeof value === 'string' && !malformed.has(name) && !isAbsoluteUrl(value)) problems.push(invalid(name, 'an absolute http(s) URL').message)
   }
   if (Array.isArray(withEnv['scope']) && !malformed.has('scope')) problems.push(...unknownScopes(withEnv['scope'] as string[]))
+  if (redis !== undefined && !malformed.has('redis') && (typeof redis === 'string' ? !isRedisUrl(redis) : !isRedisClient(redis))) problems.push(invalid('redis').message)
+  if (tokenStore === 'redis' && redis === undefined) problems.push("`tokenStore: 'redis'` keeps token sets in the `redis` option's Redis: set `redis` too")
   problems.push(...sessionProblems(withEnv['session'] as DiscordSessionOptions | undefined, malformed.has('session.key'), context.sessionRegistered ?? true))
   if (problems.length === 1) throw new ConfigurationError(problems[0] as string)
   if (problems.length > 1) throw new ConfigurationError(`fastify-discord options have ${problems.length} problems:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
@@ -83,7 +91,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
   const options = withEnv as DiscordPluginOptions
   if (now !== undefined && typeof now !== 'function') throw invalid('now')
   if (onGrant !== undefined && typeof onGrant !== 'function') throw invalid('onGrant', 'a function')
-  if (tokenStore !== undefined && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
+  if (tokenStore !== undefined && tokenStore !== 'redis' && !isTokenStore(tokenStore)) throw new ConfigurationError('`tokenStore` must have async get, set and delete methods')
   const cacheOptions = isCacheStore(cache) ? undefined : options.cache as DiscordCacheOptions | undefined
   if (cacheOptions?.store !== undefined) {
     if (!isCacheStore(cacheOptions.store)) throw new ConfigurationError('`cache.store` must be a CacheStore with get, set and delete methods (deleteUser optional)')
@@ -128,11 +136,22 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     failureRedirect,
     cache: isCacheStore(cache) ? cache : resolveCache(cacheOptions, env),
     tokenStore: tokenStore ?? null,
+    redis: redis ?? null,
+    redisPrefix: options.redisPrefix ?? DEFAULTS.redisPrefix,
     prompt: options.prompt ?? DEFAULTS.prompt,
     issuers: Object.freeze([...new Set([DISCORD_ISSUER, new URL(authorizeUrl).origin])]),
     now: now ?? Date.now,
     onGrant: onGrant ?? null
   })
+}
+
+function isRedisUrl (value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== ''
+  } catch {
+    return false
+  }
 }
 
 /** Every unknown option first (a typo explains the rest), then every malformed one, once each. */
