@@ -125,3 +125,22 @@ describe('TokenSet', () => {
     }>()
   })
 })
+
+describe('redis option', () => {
+  test('takes an ioredis Redis or Cluster client, or a URL', async () => {
+    const { Redis, Cluster } = await import('ioredis')
+    expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, redis: new Redis() })
+    expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, redis: new Cluster([]) })
+    expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, redis: 'redis://127.0.0.1:6379', redisPrefix: 'app:' })
+  })
+
+  test("tokenStore: 'redis' is the only string a token store may be", () => {
+    expect(app.register).type.toBeCallableWith(fastifyDiscord, { ...required, redis: 'redis://127.0.0.1:6379', tokenStore: 'redis' })
+    expect(app.register).type.not.toBeCallableWith(fastifyDiscord, { ...required, tokenStore: 'memory' })
+  })
+
+  test('refuses what is not a client', () => {
+    expect(app.register).type.not.toBeCallableWith(fastifyDiscord, { ...required, redis: { host: 'localhost', port: 6379 } })
+    expect(app.register).type.not.toBeCallableWith(fastifyDiscord, { ...required, redis: 6379 })
+  })
+})

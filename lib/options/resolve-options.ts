@@ -82,7 +82,7 @@ export function resolveOptions (input: DiscordPluginOptions = {}, env: NodeJS.Pr
     if (typeof value === 'string' && !malformed.has(name) && !isAbsoluteUrl(value)) problems.push(invalid(name, 'an absolute http(s) URL').message)
   }
   if (Array.isArray(withEnv['scope']) && !malformed.has('scope')) problems.push(...unknownScopes(withEnv['scope'] as string[]))
-  if (redis !== undefined && !malformed.has('redis') && (typeof redis === 'string' ? !isRedisUrl(redis) : !isRedisClient(redis))) problems.push(invalid('redis').message)
+  if (redis !== undefined && !malformed.has('redis') && (typeof redis === 'string' ? !isRedisUrl(redis) : !isRedisClient(redis))) problems.push(invalid('redis', EXPECTED['redis']).message)
   if (tokenStore === 'redis' && redis === undefined) problems.push("`tokenStore: 'redis'` keeps token sets in the `redis` option's Redis: set `redis` too")
   problems.push(...sessionProblems(withEnv['session'] as DiscordSessionOptions | undefined, malformed.has('session.key'), context.sessionRegistered ?? true))
   if (problems.length === 1) throw new ConfigurationError(problems[0] as string)
