@@ -57,6 +57,8 @@ export class PortInUseError extends Error {
 export interface RunningExample {
   app: FastifyInstance
   fake: FakeDiscord | null
+  /** The plugin options the app was built with, for another instance of the same app. */
+  discord: DiscordPluginOptions
   /** The app's base URL, e.g. `http://localhost:3000`. */
   url: string
   /** Closes the app and the fake. */
@@ -117,6 +119,7 @@ export async function runExample (options: RunExampleOptions): Promise<RunningEx
   return {
     app: running,
     fake,
+    discord,
     url,
     close: async () => {
       await running.close()
