@@ -20,6 +20,8 @@ import { withRestLogger } from './rest/rest-options.js'
 import { RefreshCoordinator } from './tokens/refresh-coordinator.js'
 import { RedisTokenStore } from './tokens/redis-token-store.js'
 import { MemoryRevokedSessions } from './tokens/revoked-sessions.js'
+import { SharedRefreshes } from './tokens/shared-refreshes.js'
+import { SharedRevokedSessions } from './tokens/shared-revoked-sessions.js'
 import './augment.js'
 
 async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPluginOptions): Promise<void> {
@@ -40,9 +42,14 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   const rest = new RestClient(withRestLogger(options.rest, fastify.log))
   const cache = 'get' in options.cache ? createUsersCache({ store: options.cache }) : createUsersCache(options.cache)
   const resources = { cache, cdnBaseUrl: options.cdnBaseUrl, applicationId: clientId, botRequest: createBotRequest(rest, options.botToken) }
-  const refresher = new RefreshCoordinator()
-  const usedStates = new UsedStates()
-  const revoked = new MemoryRevokedSessions({ now })
+  const refresher = new RefreshCoordinator({
+    ttl: REFRESH_RESULT_TTL,
+    // The lock outlives a refresh at Discord, which is bounded by the REST timeout.
+    shared: redis === null ? null : new SharedRefreshes({ redis, sealer, lockTtl: options.rest.timeout + 1000, resultTtl: REFRESH_RESULT_TTL })
+  })
+  const usedStates = new UsedStates({ redis })
+  const revoked = redis === null ? new MemoryRevokedSessions({ now }) : new SharedRevokedSessions({ redis, now, lifetime: options.sessionLifetime })
+  if (revoked instanceof SharedRevokedSessions) await revoked.start()
   decorateRequestSession(fastify, {
     tokens: { oauth, rest, cache, refresher, tokenStore, now, revoked, sessionLifetime: options.sessionLifetime },
     login: { oauth, rest, cache, usedStates, scope: options.scope, prompt: options.prompt, issuers: options.issuers, now, cdnBaseUrl: options.cdnBaseUrl },
@@ -61,6 +68,9 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   })
   await registerRoutes(fastify, options)
 }
+
+/** How long a refresh's result is handed to requests still carrying the old refresh token, ms. */
+const REFRESH_RESULT_TTL = 60_000
 
 /**
  * The fastify-discord plugin: "Log in with Discord" routes, `request.discord` and

@@ -13,3 +13,14 @@ export interface TokenSet {
   /** Granted scopes, as Discord returned them. */
   scopes: string[]
 }
+
+/** Whether `value` has the shape of a {@link TokenSet} (what comes back out of Redis is checked). */
+export function isTokenSet (value: unknown): value is TokenSet {
+  if (typeof value !== 'object' || value === null) return false
+  const tokens = value as Partial<TokenSet>
+  return typeof tokens.accessToken === 'string' &&
+    (tokens.refreshToken === null || typeof tokens.refreshToken === 'string') &&
+    typeof tokens.tokenType === 'string' &&
+    typeof tokens.expiresAt === 'number' &&
+    Array.isArray(tokens.scopes) && tokens.scopes.every((scope) => typeof scope === 'string')
+}

@@ -54,7 +54,7 @@ export async function completeLogin (request: FastifyRequest, cookie: SessionCoo
     // Consumed before the session is touched: a duplicate of this callback (double submit, a
     // retried navigation) carries the same pre-login cookie, and writing it back would let
     // its Set-Cookie overwrite the login of the first one.
-    if (!ctx.usedStates.consume(pending.state)) {
+    if (!(await ctx.usedStates.consume(pending.state))) {
       log.warn('fastify-discord: callback state replayed')
       throw new InvalidState('The OAuth2 state was already used')
     }

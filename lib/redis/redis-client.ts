@@ -8,6 +8,8 @@ export interface RedisClient {
   readonly status: string
   get (key: string): Promise<string | null>
   set (key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>
+  /** Sets only when the key is absent: `null` when it was there. */
+  set (key: string, value: string, mode: 'PX', milliseconds: number, condition: 'NX'): Promise<unknown>
   del (...keys: string[]): Promise<number>
   eval (script: string, numkeys: number, ...args: Array<string | number>): Promise<unknown>
   evalsha (sha1: string, numkeys: number, ...args: Array<string | number>): Promise<unknown>

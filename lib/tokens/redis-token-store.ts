@@ -1,5 +1,5 @@
 import type { Sealer } from '../contracts/sealer.js'
-import type { TokenSet } from '../contracts/token-set.js'
+import { isTokenSet, type TokenSet } from '../contracts/token-set.js'
 import type { TokenStore } from '../contracts/token-store.js'
 import { SharedStateUnavailable } from '../errors/shared-state-unavailable.js'
 import type { RedisClient } from '../redis/redis-client.js'
@@ -55,14 +55,4 @@ export class RedisTokenStore implements TokenStore {
       throw new SharedStateUnavailable('the session\'s token set cannot be read or written', 1, { cause: err })
     }
   }
-}
-
-function isTokenSet (value: unknown): value is TokenSet {
-  if (typeof value !== 'object' || value === null) return false
-  const tokens = value as Partial<TokenSet>
-  return typeof tokens.accessToken === 'string' &&
-    (tokens.refreshToken === null || typeof tokens.refreshToken === 'string') &&
-    typeof tokens.tokenType === 'string' &&
-    typeof tokens.expiresAt === 'number' &&
-    Array.isArray(tokens.scopes) && tokens.scopes.every((scope) => typeof scope === 'string')
 }

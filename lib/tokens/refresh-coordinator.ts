@@ -1,10 +1,12 @@
 /**
  * Owns process-wide state: the refreshes in flight and the results of recent ones, shared by
- * every request of one plugin registration.
+ * every request of one plugin registration, and through Redis by every instance when the
+ * plugin has `redis`.
  */
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { TokenSet } from '../contracts/token-set.js'
+import { RefreshRevoked, type SharedRefreshes } from './shared-refreshes.js'
 
 /** Options of {@link RefreshCoordinator}. */
 export interface RefreshCoordinatorOptions {
@@ -12,6 +14,8 @@ export interface RefreshCoordinatorOptions {
   ttl?: number
   /** Most recent results kept. @defaultValue `10000` */
   max?: number
+  /** The same, across instances; `null`: this process only. */
+  shared?: SharedRefreshes | null
 }
 
 /**
@@ -26,9 +30,11 @@ export interface RefreshCoordinatorOptions {
 export class RefreshCoordinator {
   readonly #inflight = new Map<string, Promise<TokenSet>>()
   readonly #recent: LRUCache<string, TokenSet>
+  readonly #shared: SharedRefreshes | null
 
   constructor (options: RefreshCoordinatorOptions = {}) {
     this.#recent = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttl ?? 60_000 })
+    this.#shared = options.shared ?? null
   }
 
   /**
@@ -37,6 +43,7 @@ export class RefreshCoordinator {
    *
    * @param refreshToken - the refresh token the caller holds
    * @param run - performs the refresh at Discord
+   * @throws SharedStateUnavailable, RefreshRevoked (with `shared`: see {@link SharedRefreshes.refresh})
    */
   async refresh (refreshToken: string, run: () => Promise<TokenSet>): Promise<TokenSet> {
     const key = keyOf(refreshToken)
@@ -44,7 +51,8 @@ export class RefreshCoordinator {
     if (recent !== undefined) return recent
     let pending = this.#inflight.get(key)
     if (pending === undefined) {
-      pending = run().then((tokens) => {
+      const shared = this.#shared
+      pending = (shared === null ? run() : shared.refresh(key, run)).then((tokens) => {
         this.#recent.set(key, tokens)
         return tokens
       }).finally(() => {
@@ -56,25 +64,33 @@ export class RefreshCoordinator {
   }
 
   /**
-   * The newest token set that replaced `refreshToken`, following the rotations it still
-   * remembers and waiting for one in flight; `null` when it was not refreshed lately (or the
-   * refresh failed). Logout revokes that set rather than a rotated-out token.
+   * The newest token set that replaced `refreshToken`, following the rotations remembered here
+   * or by another instance and waiting for one in flight here; `null` when it was not refreshed
+   * lately (or the refresh failed). Logout revokes that set rather than a rotated-out token, and
+   * first marks each token of the chain (`end`) so that a refresh of it under way on another
+   * instance hands its result to no one.
    */
-  async latest (refreshToken: string): Promise<TokenSet | null> {
+  async latest (refreshToken: string, options: { end?: boolean } = {}): Promise<TokenSet | null> {
+    const shared = this.#shared
     let newest: TokenSet | null = null
     let current: string | null = refreshToken
     // Bounded: each hop is one refresh within the last `ttl`.
     for (let hop = 0; current !== null && hop < MAX_HOPS; hop++) {
       const key = keyOf(current)
+      // Marked before the result is looked up: another instance's refresh either kept its
+      // result before the mark (and it is found below) or finds the mark.
+      if (options.end === true && shared !== null) await shared.markRevoked(key)
       let next = this.#recent.get(key)
       if (next === undefined) {
         const pending = this.#inflight.get(key)
-        if (pending === undefined) break
         try {
-          next = await pending
-        } catch {
-          break
+          next = pending === undefined ? (await shared?.result(key)) ?? undefined : await pending
+        } catch (err) {
+          // A refresh this logout ended: its set is the newest, and must be revoked too.
+          if (!(err instanceof RefreshRevoked) || err.tokens === null) break
+          next = err.tokens
         }
+        if (next === undefined) break
       }
       newest = next
       current = next.refreshToken === current ? null : next.refreshToken

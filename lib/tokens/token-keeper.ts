@@ -5,6 +5,7 @@ import type { SessionCookie } from '../cookie/session-cookie.js'
 import type { DiscordSessionData } from '../cookie/session-data.js'
 import { failureFields } from '../errors/failure-fields.js'
 import { OAuth2Error } from '../errors/oauth2-error.js'
+import { SharedStateUnavailable } from '../errors/shared-state-unavailable.js'
 import { Unauthorized } from '../errors/unauthorized.js'
 import type { DiscordOAuthClient } from '../oauth/discord-oauth-client.js'
 import type { RestClient } from '../rest/rest-client.js'
@@ -13,6 +14,7 @@ import type { TokenSet } from '../contracts/token-set.js'
 import type { TokenStore } from '../contracts/token-store.js'
 import type { RefreshCoordinator } from './refresh-coordinator.js'
 import type { RevokedSessions } from './revoked-sessions.js'
+import { RefreshRevoked } from './shared-refreshes.js'
 
 /** A token within this many ms of expiry is refreshed before use. */
 export const REFRESH_MARGIN = 60 * 1000
@@ -114,13 +116,20 @@ export class TokenKeeper {
     try {
       fresh = await this.#ctx.refresher.refresh(refreshToken, async () => this.#ctx.oauth.refreshAccessToken(refreshToken))
     } catch (err) {
+      if (err instanceof RefreshRevoked) {
+        // A logout on another instance ended this authorization while it was refreshed here.
+        if (err.tokens !== null) await this.#revokeQuietly(err.tokens)
+        await this.clear()
+        throw new Unauthorized('This session was logged out: log in again')
+      }
       if (err instanceof OAuth2Error && (err.error === 'invalid_grant' || err.statusCode === 400)) {
         this.#request.log.info({ oauthError: err.error }, 'fastify-discord: Discord refused the refresh; clearing the session')
         await this.clear()
         throw new Unauthorized('Discord refused to refresh the authorization: log in again')
       }
       if (tokens.expiresAt > now) {
-        this.#warn(err, 'fastify-discord: refresh failed; using the token until it expires')
+        // A Redis outage is logged once by the shared state, not on each request.
+        if (!(err instanceof SharedStateUnavailable)) this.#warn(err, 'fastify-discord: refresh failed; using the token until it expires')
         return tokens
       }
       throw err
@@ -242,11 +251,19 @@ export class TokenKeeper {
   async #revokeNewest (tokens: TokenSet): Promise<void> {
     let revoked: string | null = null
     for (let round = 0; round < 2; round++) {
-      const newest = (tokens.refreshToken === null ? null : await this.#ctx.refresher.latest(tokens.refreshToken)) ?? tokens
+      const newest = (tokens.refreshToken === null ? null : await this.#ctx.refresher.latest(tokens.refreshToken, { end: true })) ?? tokens
       const token = newest.refreshToken ?? newest.accessToken
       if (token === revoked) return
       await this.#ctx.oauth.revokeToken(token, newest.refreshToken === null ? 'access_token' : 'refresh_token')
       revoked = token
+    }
+  }
+
+  async #revokeQuietly (tokens: TokenSet): Promise<void> {
+    try {
+      await this.#ctx.oauth.revokeToken(tokens.refreshToken ?? tokens.accessToken, tokens.refreshToken === null ? 'access_token' : 'refresh_token')
+    } catch (err) {
+      this.#warn(err, 'fastify-discord: revoking at Discord failed; the session is cleared anyway')
     }
   }
 

@@ -21,6 +21,8 @@ export interface Teardown {
 export interface BuildAppOptions {
   /** Options of the fake; `consent` defaults to `'approve'`. */
   fake?: FakeDiscordOptions
+  /** Another app's fake instead of a new one (two instances of one app); closed by its owner. */
+  sharedFake?: FakeDiscord
   /** Plugin options over the fake's `pluginOptions` and a random session key. */
   plugin?: Partial<DiscordPluginOptions>
   /** Replace the session option entirely (`null`: none). */
@@ -48,8 +50,8 @@ export interface TestApp {
  * `/users/@me` with the session's token.
  */
 export async function buildApp (t: Teardown, options: BuildAppOptions = {}): Promise<TestApp> {
-  const fake = await createFakeDiscord({ consent: 'approve', redirectUris: [REDIRECT_URI], ...options.fake })
-  t.teardown(async () => fake.close())
+  const fake = options.sharedFake ?? await createFakeDiscord({ consent: 'approve', redirectUris: [REDIRECT_URI], ...options.fake })
+  if (options.sharedFake === undefined) t.teardown(async () => fake.close())
   const app = Fastify(options.fastify)
   t.teardown(async () => app.close())
   await options.before?.(app)

@@ -13,6 +13,7 @@ import { redisTestOptions, startRedisServer, type RedisServer } from '../helpers
 
 const TOKEN_ROUTE = '/api/v10/oauth2/token'
 const USER_ROUTE = '/api/v10/users/@me'
+const AUTHORIZATION_ROUTE = '/api/v10/oauth2/@me'
 /** Past the fake's default token lifetime (a week). */
 const EIGHT_DAYS = 8 * 24 * 60 * 60 * 1000
 
@@ -128,12 +129,15 @@ t.test('a state consumed on A is refused on B', redisTestOptions(), async (t) =>
 t.test('20 requests split over two instances through a 5/s bucket get no 429 from Discord', redisTestOptions(), async (t) => {
   const d = await deploy(t)
   await d.login()
-  d.fake.setRateLimit(`GET ${USER_ROUTE}`, { limit: 5, windowMs: 1000 })
+  d.fake.setRateLimit(`GET ${AUTHORIZATION_ROUTE}`, { limit: 5, windowMs: 1000 })
   const hitsBefore = d.fake.rateLimitHits
-  const callsBefore = d.fake.callCount('GET', USER_ROUTE)
-  const got = await statuses(Array.from({ length: 20 }, async (_, i) => await d.send(i % 2 === 0 ? d.a : d.b, '/me/fresh')))
+  const callsBefore = d.fake.callCount('GET', AUTHORIZATION_ROUTE)
+  const started = Date.now()
+  const got = await statuses(Array.from({ length: 20 }, async (_, i) => await d.send(i % 2 === 0 ? d.a : d.b, '/authorization')))
   t.same(got, Array(20).fill(200), 'every request answered 200')
-  t.equal(d.fake.callCount('GET', USER_ROUTE) - callsBefore, 20, 'each went to Discord')
+  t.equal(d.fake.callCount('GET', AUTHORIZATION_ROUTE) - callsBefore, 20, 'each went to Discord')
+  // 20 through 5 per second: the last four windows start 1, 2 and 3 s after the first.
+  t.ok(Date.now() - started >= 2900, 'the instances together waited for the bucket rather than overrun it')
   t.equal(d.fake.rateLimitHits - hitsBefore, 0, 'and Discord served no 429')
 })
 
