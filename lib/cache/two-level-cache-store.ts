@@ -20,6 +20,11 @@ export interface TwoLevelCacheStoreOptions {
 /** A Redis call that failed: the first level goes on alone. */
 const FAILED = Symbol('failed')
 
+/** A Redis read or write under way, whose result may go to the first level unless a drop came meanwhile. */
+interface Watch {
+  stale: boolean
+}
+
 const USER_KEY = /^user:([^:]+):/
 
 /**
@@ -33,7 +38,8 @@ const USER_KEY = /^user:([^:]+):/
  *   announcement that fails or times out while the subscriptions stay up (a slow Redis) reaches
  *   no one and no reconnect follows;
  * - when the subscription connection comes back, the whole first level is dropped;
- * - a Redis read that began before a drop does not put its value in the first level.
+ * - a Redis read or write that began before a drop of its user does not put its value in the
+ *   first level.
  *
  * Redis down or slow: the first level goes on alone (it is a cache: a miss loads from Discord),
  * with the full ttl, since it is then all there is; the outage is logged once. Users
@@ -51,8 +57,8 @@ export class TwoLevelCacheStore implements CacheStore {
   readonly #channel: CacheInvalidations
   readonly #now: () => number
   #listening = false
-  /** Bumped by every drop of first-level copies: a Redis read begun before must not fill it. */
-  #epoch = 0
+  /** The reads and writes under way, by user (or by key, for a key of no user): a drop marks them stale. */
+  readonly #watches = new Map<string, Set<Watch>>()
   /** A Redis call failed and none has succeeded since. */
   #degraded = false
   /** Users invalidated while Redis could not delete their entries → when those have expired anyway. */
@@ -78,32 +84,40 @@ export class TwoLevelCacheStore implements CacheStore {
   async get (key: string): Promise<unknown> {
     const near = this.first.getNow(key)
     if (near !== undefined) return near
-    const epoch = this.#epoch
-    const entry = await this.#shared(async (level) => await level.read(key))
-    if (entry === FAILED || entry === undefined) return undefined
-    if (this.#listening && epoch === this.#epoch) {
-      // An entry written without expiry (not by this store) is kept for the first-level bound.
-      const life = entry.remaining > 0 ? Math.min(entry.remaining, this.firstLevelTtl) : this.firstLevelTtl
-      await this.first.set(key, entry.value, life)
+    const watch = this.#watch(key)
+    try {
+      const entry = await this.#shared(async (level) => await level.read(key))
+      if (entry === FAILED || entry === undefined) return undefined
+      if (this.#listening && !watch.stale) {
+        // An entry written without expiry (not by this store) is kept for the first-level bound.
+        const life = entry.remaining > 0 ? Math.min(entry.remaining, this.firstLevelTtl) : this.firstLevelTtl
+        await this.first.set(key, entry.value, life)
+      }
+      return entry.value
+    } finally {
+      this.#unwatch(key, watch)
     }
-    return entry.value
   }
 
   async set (key: string, value: unknown, ttl = this.ttl): Promise<void> {
-    const epoch = this.#epoch
-    const written = await this.#shared(async (level) => { await level.write(key, value, ttl) })
+    const watch = this.#watch(key)
+    let written: void | typeof FAILED
+    try {
+      written = await this.#shared(async (level) => { await level.write(key, value, ttl) })
+    } finally {
+      this.#unwatch(key, watch)
+    }
     if (written === FAILED) {
       await this.first.set(key, value, ttl)
       return
     }
-    if (this.#listening && epoch === this.#epoch) await this.first.set(key, value, Math.min(ttl, this.firstLevelTtl))
+    if (this.#listening && !watch.stale) await this.first.set(key, value, Math.min(ttl, this.firstLevelTtl))
     else await this.first.delete(key)
     await this.#announce({ key })
   }
 
   async delete (key: string): Promise<void> {
-    this.#epoch++
-    await this.first.delete(key)
+    await this.#drop({ key })
     const deleted = await this.#shared(async (level) => { await level.remove(key) })
     const userId = USER_KEY.exec(key)?.[1]
     if (deleted === FAILED || !(await this.#announce({ key }))) {
@@ -112,8 +126,7 @@ export class TwoLevelCacheStore implements CacheStore {
   }
 
   async deleteUser (userId: string): Promise<void> {
-    this.#epoch++
-    await this.first.deleteUser(userId)
+    await this.#drop({ userId })
     const deleted = await this.#shared(async (level) => { await level.removeUser(userId) })
     if (deleted === FAILED || !(await this.#announce({ userId }))) this.#remember(userId)
   }
@@ -145,18 +158,19 @@ export class TwoLevelCacheStore implements CacheStore {
     return sent
   }
 
+  /**
+   * Kept in the order they came, so each expires after the one before: {@link #flush}, tried
+   * before every call while Redis is down, forgets the expired ones at the head.
+   */
   #remember (userId: string): void {
-    const now = this.#now()
     this.#pending.delete(userId)
-    this.#pending.set(userId, now + this.ttl)
-    // Oldest first: an invalidation older than the ttl has nothing left to delete in Redis.
-    for (const [id, until] of this.#pending) {
-      if (until > now) break
-      this.#pending.delete(id)
-    }
+    this.#pending.set(userId, this.#now() + this.ttl)
   }
 
-  /** Deletes from Redis, and announces, the users invalidated during the outage; false while Redis still fails. */
+  /**
+   * Deletes from Redis, and announces, the users invalidated during the outage; false while Redis
+   * still fails. One older than the ttl is forgotten: its Redis entries have expired anyway.
+   */
   async #flushPending (): Promise<boolean> {
     this.#flushing ??= this.#flush().finally(() => { this.#flushing = null })
     return await this.#flushing
@@ -177,15 +191,41 @@ export class TwoLevelCacheStore implements CacheStore {
     return true
   }
 
-  // The memory store's methods settle at once and never reject.
+  #watch (key: string): Watch {
+    const group = groupOf(key)
+    const watch = { stale: false }
+    const watches = this.#watches.get(group)
+    if (watches === undefined) this.#watches.set(group, new Set([watch]))
+    else watches.add(watch)
+    return watch
+  }
+
+  #unwatch (key: string, watch: Watch): void {
+    const group = groupOf(key)
+    const watches = this.#watches.get(group) as Set<Watch>
+    watches.delete(watch)
+    if (watches.size === 0) this.#watches.delete(group)
+  }
+
+  /**
+   * Drops first-level copies. Done by the time it returns its promise: the memory store's
+   * methods do their work at once and never reject.
+   */
   async #drop (change: CacheChange): Promise<void> {
-    this.#epoch++
+    for (const watch of this.#watches.get('key' in change ? groupOf(change.key) : change.userId) ?? []) watch.stale = true
     if ('key' in change) await this.first.delete(change.key)
     else await this.first.deleteUser(change.userId)
   }
 
   async #dropAll (): Promise<void> {
-    this.#epoch++
+    for (const watches of this.#watches.values()) {
+      for (const watch of watches) watch.stale = true
+    }
     await this.first.clear()
   }
+}
+
+/** What a drop is about: the user of a `user:<id>:…` key, or the key itself. */
+function groupOf (key: string): string {
+  return USER_KEY.exec(key)?.[1] ?? key
 }
