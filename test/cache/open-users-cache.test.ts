@@ -40,3 +40,21 @@ t.test("with redis and a store of the app's own, the app's store is used alone",
   t.equal(cache.store, store)
   t.equal(cache.ttl, 500)
 })
+
+t.test('Redis down at start: the cache opens at once and goes on with its first level', redisTestOptions(), async (t) => {
+  const server = await startRedisServer(t)
+  await server.kill()
+  const { lines, log } = recordingLog()
+  const redis = await openRedis(server.url, 'p:', log)
+  t.teardown(async () => { await redis.close() })
+  const started = Date.now()
+  const cache = await openUsersCache({ max: 10, ttl: 60_000 }, redis)
+  t.ok(Date.now() - started < 2000, 'registration is not held up')
+  let calls = 0
+  const load = async (): Promise<{ id: string }> => { calls++; return { id: '1' } }
+  t.same(await cache.load('1', 'user', load), { id: '1' })
+  t.same(await cache.load('1', 'user', load), { id: '1' })
+  t.equal(calls, 1, 'the first level serves the second')
+  t.ok(cache.getNow('1', 'user'))
+  t.ok(lines.some((line) => line.msg.includes('the users cache falls back to process-local memory')), 'the fallback is logged')
+})
