@@ -56,5 +56,7 @@ t.test('Redis down at start: the cache opens at once and goes on with its first 
   t.same(await cache.load('1', 'user', load), { id: '1' })
   t.equal(calls, 1, 'the first level serves the second')
   t.ok(cache.getNow('1', 'user'))
+  await cache.invalidate('1')
+  t.equal(cache.getNow('1', 'user'), undefined, 'an invalidation drops the first-level copy (and waits to be replayed in Redis)')
   t.ok(lines.some((line) => line.msg.includes('the users cache falls back to process-local memory')), 'the fallback is logged')
 })
