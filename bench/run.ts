@@ -20,6 +20,7 @@ import { runMicroBenchmarks, type MicroResult } from './harness/micro.js'
 import { renderReport, type TargetOutcome } from './harness/report.js'
 import { TARGETS, type Target } from './harness/targets.js'
 import { BENCH_PROFILE, BENCH_USER } from './servers/fixture.js'
+import { redisServerPath, startRedisServer, type RedisServer } from '../test/helpers/redis-server.js'
 
 interface Prepared {
   server: RunningServer
@@ -45,6 +46,8 @@ if (selected.length === 0) throw new RangeError(`BENCH_TARGETS names no known ta
 const outcomes: TargetOutcome[] = []
 /** The running server of the current round, stopped by `finally` when the run fails. */
 let current: RunningServer | null = null
+/** The redis-server of the targets that need one (R), started on first need, stopped by PID at the end. */
+let redis: RedisServer | null = null
 try {
   // A first start of every target checks it can run and records its cookie and body sizes.
   const available: TargetOutcome[] = []
@@ -125,11 +128,20 @@ try {
   }
 } finally {
   await current?.stop()
+  await stopRedis()
 }
 
 /** Starts a target, logs in when it has a session, and checks it answers what it should. */
 async function prepare (target: Target): Promise<Prepared | string> {
-  const server = await startServer(join(benchDir, 'servers', target.server), target.env)
+  const env = { ...target.env }
+  if (target.redis === true) {
+    if (redisServerPath() === null) return 'needs redis-server (Debian: apt-get install redis-server)'
+    // One server for the run, on a free loopback port, persistence off: rounds share it, as
+    // instances would; each round logs in again and writes the user afresh.
+    redis ??= await startRedisServer()
+    env['BENCH_REDIS_URL'] = redis.url
+  }
+  const server = await startServer(join(benchDir, 'servers', target.server), env)
   if (typeof server === 'string') return server
   try {
     const unpinned = pinServer(server.pid, pinning.server)
@@ -153,6 +165,10 @@ async function prepare (target: Target): Promise<Prepared | string> {
     await server.stop()
     return `failed its sanity check: ${(err as Error).message}`
   }
+}
+
+async function stopRedis (): Promise<void> {
+  await redis?.kill()
 }
 
 function command (): string {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { openUsersCache } from './cache/open-users-cache.js'
 import { createUsersCache } from './cache/users-cache.js'
 import { createDiscordApp } from './fastify/discord-app.js'
 import { rateLimitReplyHook } from './fastify/rate-limit-reply.js'
@@ -40,7 +41,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   const { clientId, clientSecret, redirectUri, authorizeUrl, tokenUrl, revokeUrl } = options
   const oauth = await createDiscordOAuthClient(fastify, { clientId, clientSecret, redirectUri, authorizeUrl, tokenUrl, revokeUrl, now, timeout: options.rest.timeout })
   const rest = new RestClient(withRestLogger(options.rest, fastify.log))
-  const cache = 'get' in options.cache ? createUsersCache({ store: options.cache }) : createUsersCache(options.cache)
+  const cache = 'get' in options.cache ? createUsersCache({ store: options.cache }) : await openUsersCache(options.cache, redis)
   const resources = { cache, cdnBaseUrl: options.cdnBaseUrl, applicationId: clientId, botRequest: createBotRequest(rest, options.botToken) }
   const refresher = new RefreshCoordinator({
     ttl: REFRESH_RESULT_TTL,

@@ -21,8 +21,8 @@ export interface BenchConfig {
  * Reads `BENCH_QUICK`, `BENCH_ROUNDS`, `BENCH_DURATION`, `BENCH_WARMUP`, `BENCH_CONNECTIONS`,
  * `BENCH_TARGETS` (e.g. `B,C`), `BENCH_OUTPUT`, `BENCH_MICRO` and `BENCH_LOGIN_SECONDS`
  * (`BENCH_PIN=0` turns CPU pinning off; `BENCH_ENTRY`, read by the servers, swaps the plugin's module, e.g. for `./dist/index.js`).
- * The full run (7 rounds × 7 targets × (1 s + 3 s), each in a fresh process) stays within about
- * five minutes on 2 cores: more, shorter rounds, because the spread is between processes;
+ * The full run (7 rounds × 8 targets × (1 s + 3 s), each in a fresh process) stays within about
+ * six minutes on 2 cores: more, shorter rounds, because the spread is between processes;
  * `BENCH_QUICK=1` is a smoke run of a few seconds per target that writes no file.
  */
 export function readConfig (env: NodeJS.ProcessEnv, defaultOutput: string): BenchConfig {

@@ -1,6 +1,6 @@
 /** The servers the harness compares. Each runs in its own child process. */
 export interface Target {
-  id: 'A' | 'B' | 'C' | 'D' | 'E' | 'N' | 'P'
+  id: 'A' | 'B' | 'C' | 'D' | 'E' | 'N' | 'P' | 'R'
   /** Short description for the report. */
   title: string
   /** Entry under bench/servers/. */
@@ -8,6 +8,8 @@ export interface Target {
   /** The measured route. */
   path: string
   env?: Record<string, string>
+  /** Needs a redis-server: the harness starts one for the run and gives its URL as `BENCH_REDIS_URL`. */
+  redis?: true
   /** Measurement 1 (authorized `GET /me`) or 2 (a route that never touches `request.discord`). */
   group: 'authorized' | 'untouched'
 }
@@ -18,6 +20,7 @@ export const TARGETS: readonly Target[] = [
   { id: 'C', title: 'fastify-discord: requireAuthorization + fetchUser() from cache', server: 'c-fastify-discord.ts', path: '/me', group: 'authorized' },
   { id: 'D', title: '@fastify/passport + passport-discord on secure-session', server: 'd-fastify-passport.ts', path: '/me', group: 'authorized' },
   { id: 'E', title: 'Express + express-session + passport + passport-discord', server: 'e-express-passport.ts', path: '/me', group: 'authorized' },
+  { id: 'R', title: 'fastify-discord with `redis`: the users cache shared through Redis, fetchUser() from its first level', server: 'r-fastify-discord-redis.ts', path: '/me', group: 'authorized', redis: true },
   { id: 'N', title: 'Fastify without fastify-discord, route not touching request.discord', server: 'untouched.ts', path: '/plain', group: 'untouched' },
   { id: 'P', title: 'Fastify with fastify-discord, route not touching request.discord', server: 'untouched.ts', path: '/plain', env: { BENCH_WITH_PLUGIN: '1' }, group: 'untouched' }
 ]
@@ -36,5 +39,6 @@ export const RATIO_GOALS: readonly RatioGoal[] = [
   { numerator: 'C', denominator: 'E', min: 6, why: 'against the usual Express tutorial stack' },
   { numerator: 'D', denominator: 'B', min: null, why: 'for reference' },
   { numerator: 'E', denominator: 'B', min: null, why: 'for reference' },
+  { numerator: 'R', denominator: 'C', min: 0.9, why: 'sharing the users cache through Redis keeps the hot path off the network' },
   { numerator: 'P', denominator: 'N', min: 0.97, why: 'the plugin costs routes that do not use it (almost) nothing' }
 ]

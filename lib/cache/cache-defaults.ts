@@ -16,3 +16,10 @@ export const USERS_CACHE_MAX_ENV = 'DISCORD_USERS_CACHE_MAX_LIMIT'
 
 /** Cache entries one user can take: profile, guilds, connections. */
 export const USERS_CACHE_KINDS_PER_USER = 3
+
+/**
+ * Longest life of a process-local copy of a users cache entry while the instances share Redis,
+ * in ms: the bound on how long an instance can serve a copy whose invalidation it did not hear.
+ * Each instance then reads each user's entries from Redis at most this often.
+ */
+export const USERS_CACHE_FIRST_LEVEL_TTL = 30 * 1000

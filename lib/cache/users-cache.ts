@@ -1,6 +1,7 @@
 import type { CacheStore } from './cache-store.js'
 import { DEFAULT_USERS_CACHE_MAX, DEFAULT_USERS_CACHE_TTL, USERS_CACHE_KINDS_PER_USER } from './cache-defaults.js'
 import { MemoryCacheStore } from './memory-cache-store.js'
+import { TwoLevelCacheStore } from './two-level-cache-store.js'
 
 /**
  * What the users cache holds per user: the profile, the guild list, the connection list, and
@@ -60,15 +61,15 @@ export class UsersCache {
 
   /**
    * The cached payload without a promise, when the store can answer at once (the default
-   * {@link MemoryCacheStore}) and no load of this entry is under way; `undefined` otherwise: a
+   * {@link MemoryCacheStore}, or the first level of a {@link TwoLevelCacheStore}) and no load of this entry is under way; `undefined` otherwise: a
    * miss, a load in flight (whose result {@link load} would wait for), or a store that needs I/O.
    */
   getNow (userId: string, kind: UserCacheKind): unknown {
     const store = this.store
-    // Exactly the default store: a subclass may override get() (copies, namespaces, metrics).
-    if (store.constructor !== MemoryCacheStore) return undefined
+    // Exactly the plugin's stores: a subclass may override get() (copies, namespaces, metrics).
+    if (store.constructor !== MemoryCacheStore && store.constructor !== TwoLevelCacheStore) return undefined
     const key = cacheKey(userId, kind)
-    return this.#flights.has(key) ? undefined : (store as MemoryCacheStore).getNow(key)
+    return this.#flights.has(key) ? undefined : (store as MemoryCacheStore | TwoLevelCacheStore).getNow(key)
   }
 
   async set (userId: string, kind: UserCacheKind, value: unknown): Promise<void> {
