@@ -133,7 +133,10 @@ t.test('20 requests split over two instances through a 5/s bucket get no 429 fro
   const hitsBefore = d.fake.rateLimitHits
   const callsBefore = d.fake.callCount('GET', AUTHORIZATION_ROUTE)
   const started = Date.now()
-  const got = await statuses(Array.from({ length: 20 }, async (_, i) => await d.send(i % 2 === 0 ? d.a : d.b, '/authorization')))
+  // In rounds of one request to each instance at once: an instance merges identical concurrent
+  // GETs into one call, so 20 at once would be two calls, not twenty.
+  const got: number[] = []
+  for (let round = 0; round < 10; round++) got.push(...await statuses([d.send(d.a, '/authorization'), d.send(d.b, '/authorization')]))
   t.same(got, Array(20).fill(200), 'every request answered 200')
   t.equal(d.fake.callCount('GET', AUTHORIZATION_ROUTE) - callsBefore, 20, 'each went to Discord')
   // 20 through 5 per second: the last four windows start 1, 2 and 3 s after the first.
