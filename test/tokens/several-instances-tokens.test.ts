@@ -1,6 +1,6 @@
 /**
  * The token lifecycle across two instances of one app (in one process here; the two-process
- * proof is test/plugin/several-instances.test.ts): refresh racing logout, logged-out cookie
+ * proof is test/plugin/several-instances-*.test.ts): refresh racing logout, logged-out cookie
  * copies, and a refresh while Redis is down.
  */
 import { randomBytes } from 'node:crypto'
