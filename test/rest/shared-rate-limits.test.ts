@@ -304,3 +304,21 @@ t.test('while Redis is down, requests do not wait for it, and at most one probe 
   })
   t.equal(lines.filter((line) => line.msg.includes('available again')).length, 1)
 })
+
+t.test('a failing script is a bug, not an outage: the request fails with its error', redisTestOptions(), async (t) => {
+  const server = await startRedisServer(t)
+  const fake = await createFakeDiscord()
+  t.teardown(async () => { await fake.close() })
+  const { lines, log } = recordingLog()
+  const client = new Redis(server.url)
+  t.teardown(() => { client.disconnect() })
+  class BrokenScripts extends SharedRedis {
+    override async script (): Promise<unknown> {
+      throw new Error('ERR user_script:1: attempt to perform arithmetic on a nil value')
+    }
+  }
+  const a = await instance(t, fake, new BrokenScripts({ client, owned: false, prefix: PREFIX, timeout: 100, log }), lines, log, {})
+  const token = fake.issueToken(fake.seedUsers.migrated, ['identify']).access_token
+  await t.rejects(a.client.request('/users/@me', { auth: { type: 'Bearer', token } }), { message: /^ERR user_script/ })
+  t.equal(fake.callCount('GET', ME), 0)
+})
