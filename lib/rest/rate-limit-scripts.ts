@@ -8,7 +8,8 @@
  * each script touches one Redis Cluster slot:
  * - `…rate-limit:{id}:route:<route key>`: the bucket hash Discord sent for that route;
  * - `…rate-limit:{id}:bucket:<hash or route key>:<major>`: a hash of the bucket's state;
- * - `…rate-limit:{id}:global`: the identity's global window and any global 429 pause.
+ * - `…rate-limit:{id}:global`: the identity's global 429 pause, if any;
+ * - `…rate-limit:{id}:global-log`: when its latest requests went, for the global limit.
  *
  * Bucket fields: `limit`, `remaining`, `reset` (Redis ms, -1 while unknown), `window` (a counter:
  * answers of an earlier window do not count for the current one), `inflight` (requests of the
@@ -46,7 +47,8 @@ end
 `
 
 /**
- * Reserves a slot: KEYS route, global, bucket; ARGV hash hint ('' when unknown), global limit per
+ * Reserves a slot: KEYS route, global (the pause), bucket, global log (the latest sends, newest
+ * first); ARGV hash hint ('' when unknown), global limit per
  * second, learn ms (longest an attempt may take), poll ms, offset ms, keep ms (idle lifetime),
  * route lifetime ms.
  *
@@ -66,16 +68,14 @@ local mapped = redis.call('GET', KEYS[1])
 if mapped and mapped ~= hint then return {'hash', mapped} end
 if not mapped and hint ~= '' then redis.call('SET', KEYS[1], hint, 'PX', routeLifetime) end
 
-local g = redis.call('HMGET', KEYS[2], 'paused', 'reset', 'count')
-local paused = num(g[1], 0)
+local paused = num(redis.call('HGET', KEYS[2], 'paused'), 0)
 if paused > now then return {'wait', paused - now, 1} end
-local greset = num(g[2], 0)
-local gcount = num(g[3], 0)
-if greset <= now then
-  greset = now + 1000
-  gcount = 0
-end
-if gcount >= perSecond then return {'wait', greset - now, 1} end
+-- A sliding window over the last sends: Discord's window starts when its first request arrives,
+-- later than it was sent, so windows counted from the sending side would overlap the next one.
+local count = math.max(1, math.floor(perSecond))
+local windowMs = math.ceil(1000 * count / perSecond) + offset
+local nth = redis.call('LINDEX', KEYS[4], count - 1)
+if nth and tonumber(nth) + windowMs > now then return {'wait', tonumber(nth) + windowMs - now, 1} end
 
 local b = bucketState(KEYS[3])
 local learning = 0
@@ -89,6 +89,7 @@ elseif b.limit < 0 then
   -- Unknown bucket: one request learns it, alone across every instance.
   if b.learning > now then return {'wait', math.min(b.learning - now, pollMs), 0} end
   b.learning = now + learnMs
+  b.inflight = b.inflight + 1
   learning = 1
   saveBucket(KEYS[3], b, keepMs)
 else
@@ -115,8 +116,9 @@ else
   saveBucket(KEYS[3], b, keepMs)
 end
 
-redis.call('HSET', KEYS[2], 'reset', greset, 'count', gcount + 1)
-redis.call('PEXPIRE', KEYS[2], math.max(greset, paused) - now + 1000)
+redis.call('LPUSH', KEYS[4], now)
+redis.call('LTRIM', KEYS[4], 0, count - 1)
+redis.call('PEXPIRE', KEYS[4], windowMs)
 return {'go', b.window, learning}
 `)
 
@@ -144,7 +146,7 @@ local routeLifetime = tonumber(ARGV[12])
 if hash ~= '' then redis.call('SET', KEYS[1], hash, 'PX', routeLifetime) end
 
 local from = bucketState(KEYS[3])
-local current = not learned and from.window == window
+local current = from.window == window
 if current and from.inflight > 0 then from.inflight = from.inflight - 1 end
 if learned then from.learning = 0 end
 if KEYS[4] ~= KEYS[3] then
@@ -161,12 +163,13 @@ if outcome == 'unlimited' then
 elseif outcome == 'answer' then
   b.unlimited = 0
   if b.limit < 0 then
-    -- The first answer of this bucket: Discord's figures include every instance's requests.
+    -- The first answer of this bucket. Discord's figures include every request it has seen; one
+    -- still on its way (a learner under another key, an answer recorded late) is not in them yet.
     if limit >= 0 then
       b.limit = limit
       b.window = b.window + 1
+      if remaining >= 0 then b.remaining = remaining - b.inflight else b.remaining = limit - b.inflight end
       b.inflight = 0
-      if remaining >= 0 then b.remaining = remaining else b.remaining = limit end
       if resetAfter >= 0 then
         b.reset = now + resetAfter + offset
         b.windowMs = resetAfter
@@ -176,7 +179,7 @@ elseif outcome == 'answer' then
       b.provisional = 0
     end
     b.learning = 0
-  elseif current or merged then
+  elseif (current and not learned) or merged then
     if limit >= 0 then b.limit = limit end
     -- Requests of this window still in flight may not be counted in Discord's figure yet.
     if remaining >= 0 then b.remaining = math.min(b.remaining, remaining - b.inflight) end

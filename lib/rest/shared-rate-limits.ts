@@ -31,6 +31,7 @@ const ROUTE_LIFETIME_MS = 24 * 60 * 60 * 1000
 export interface SharedSlot {
   readonly route: string
   readonly global: string
+  readonly globalLog: string
   readonly bucket: string
   readonly window: number
   /** This request learns an unknown bucket, alone across the instances. */
@@ -89,7 +90,7 @@ export class SharedRateLimits {
       // Asks again, at most once per remapping, when Redis knows the route under another hash.
       for (;;) {
         const keys = this.#keys(identity, route, known)
-        const answer = await this.#redis.script(RATE_LIMIT_FALLBACK, RESERVE, [keys.route, keys.global, keys.bucket],
+        const answer = await this.#redis.script(RATE_LIMIT_FALLBACK, RESERVE, [keys.route, keys.global, keys.bucket, keys.globalLog],
           [known ?? '', globalRequestsPerSecond, learnMs, LEARN_POLL_MS, offset, KEEP_MS, ROUTE_LIFETIME_MS]) as [string, number | string, number?]
         if (answer[0] === 'hash') {
           known = String(answer[1])
@@ -133,10 +134,11 @@ export class SharedRateLimits {
       .finally(() => { this.#probe = null })
   }
 
-  #keys (identity: string, route: RouteData, hash: string | null): { route: string, global: string, bucket: string } {
+  #keys (identity: string, route: RouteData, hash: string | null): { route: string, global: string, globalLog: string, bucket: string } {
     return {
       route: this.#redis.key('rate-limit', `{${identity}}`, 'route', route.key),
       global: this.#redis.key('rate-limit', `{${identity}}`, 'global'),
+      globalLog: this.#redis.key('rate-limit', `{${identity}}`, 'global-log'),
       bucket: this.#bucketKey(identity, hash ?? route.key, route.major)
     }
   }

@@ -97,10 +97,15 @@ t.test('20 requests split over two instances through a 5/s bucket: no 429 from D
   const wall = await burst(d, 20, '/users/@me/guilds', d.token())
   t.equal(d.fake.callCount('GET', GUILDS), 20, 'each went to Discord')
   t.equal(d.fake.callCount('GET', GUILDS, 429), 0, 'and Discord served no 429')
-  // Four windows of five: three full windows to wait.
-  t.ok(wall >= 2900, `no faster than the bucket allows (${wall.toFixed(0)} ms)`)
-  t.ok(wall < 3600, `within a few polls of the theoretical minimum of 3000 ms (${wall.toFixed(0)} ms)`)
+  // Four windows of five: three full windows to wait. Measured at Discord, from the first call to
+  // the last, the span the shared buckets decide (the wall time adds start-up costs: connections,
+  // script loading, a busy machine's scheduling).
+  const at = d.fake.calls.map((call) => call.at)
+  const span = Math.max(...at) - Math.min(...at)
+  t.ok(span >= 3000, `no faster than the bucket allows (${span} ms at Discord)`)
+  t.ok(span < 3300, `within a few polls of the theoretical minimum of 3000 ms (${span} ms at Discord, ${wall.toFixed(0)} ms wall)`)
   t.ok(d.a.events.some((event) => event.wait > 0) && d.b.events.some((event) => event.wait > 0), 'both instances waited for the shared bucket')
+  t.same(d.a.lines.concat(d.b.lines).filter((line) => line.level === 'warn').map((line) => line.msg), [], 'Redis answered throughout')
 })
 
 t.test('without Redis the same split oversteps the bucket: Discord answers 429s', redisTestOptions(), async (t) => {
@@ -272,8 +277,10 @@ t.test('while Redis is down, requests do not wait for it, and at most one probe 
   t.teardown(() => { client.disconnect(); admin.disconnect() })
   let inFlight = 0
   let peak = 0
+  let started = 0
   class CountingRedis extends SharedRedis {
     override async call<Result> (consequence: string, fn: Parameters<SharedRedis['call']>[1]): Promise<Result> {
+      started++
       inFlight++
       peak = Math.max(peak, inFlight)
       try {
@@ -287,16 +294,20 @@ t.test('while Redis is down, requests do not wait for it, and at most one probe 
   const a = await instance(t, fake, redis, lines, log, {})
   const token = fake.issueToken(fake.seedUsers.migrated, ['identify']).access_token
   await a.client.request('/users/@me', { auth: { type: 'Bearer', token } })
-  await admin.call('CLIENT', 'PAUSE', '600', 'ALL')
+  // The answer is recorded without waiting: let it land before Redis stops answering.
+  await until(() => inFlight === 0)
+  await admin.call('CLIENT', 'PAUSE', '2000', 'ALL')
   const first = performance.now()
   await a.client.request('/users/@me', { auth: { type: 'Bearer', token }, query: { n: 1 } })
-  t.ok(performance.now() - first < 400, 'the first request waited at most the Redis timeout')
+  t.ok(performance.now() - first < 1000, 'the first request waited for the Redis timeout, not for Redis')
   t.ok(redis.down)
-  peak = 0
-  const started = performance.now()
+  peak = inFlight
+  started = 0
+  const burstStarted = performance.now()
   await Promise.all(Array.from({ length: 10 }, async (_, i) => await a.client.request('/users/@me', { auth: { type: 'Bearer', token }, query: { n: i + 2 } })))
-  t.ok(performance.now() - started < 300, 'the others went on local buckets without waiting for Redis')
-  t.equal(peak, 1, 'one probe at a time')
+  t.ok(performance.now() - burstStarted < 1500, 'the others went on local buckets without waiting for Redis')
+  t.ok(peak <= 1, 'one probe at a time')
+  t.ok(started <= 1, `10 requests made ${started} call to Redis`)
   t.equal(lines.filter((line) => line.level === 'warn').length, 1, 'the outage is logged once')
   await until(async () => {
     await a.client.request('/users/@me', { auth: { type: 'Bearer', token }, query: { probe: 1 } })
