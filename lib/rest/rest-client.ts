@@ -42,6 +42,12 @@ export interface RestRequestOptions {
 /** What {@link RestClient.sweep} dropped. */
 export type SweepResult = RestEventMap[RestEvents.Sweep]
 
+/** A slot reserved in the buckets shared with the other instances, and where to settle it. */
+interface Reserved {
+  limits: SharedRateLimits
+  slot: SharedSlot
+}
+
 interface PreparedRequest {
   method: string
   identity: string
@@ -259,10 +265,11 @@ export class RestClient {
       const ticket = await bucket.acquire(signal, (wait, waited) => this.#policy(req, bucket, wait, waited), front)
         .catch((err: unknown) => { throw err === CLOSED ? closedError(req) : err })
       front = true
-      let slot: SharedSlot | null = null
+      let shared: Reserved | null = null
       if (this.#shared !== null) {
         try {
-          slot = await this.#sharedSlot(this.#shared, req, bucket, signal)
+          const slot = await this.#sharedSlot(this.#shared, req, bucket, signal)
+          if (slot !== null) shared = { limits: this.#shared, slot }
         } catch (err) {
           bucket.release(ticket, null, 0)
           throw err
@@ -273,7 +280,7 @@ export class RestClient {
         res = await send(this.#options.fetch, clock, this.#options.timeout, req.url, req.init, signal)
       } catch (err) {
         bucket.release(ticket, null, 0)
-        if (slot !== null) this.#shared?.settle(slot, null, 0, null, clock.now())
+        shared?.limits.settle(shared.slot, null, 0, null, clock.now())
         if (!(err instanceof TransportFailure)) throw err
         const error = new HttpException({ status: 0, discordCode: 0, message: err.message, body: undefined, method: req.method, url: req.route.safePath, timeout: err.timeout }, { cause: err.cause })
         if (!IDEMPOTENT.has(req.method) || failures >= this.#options.retries) throw error
@@ -287,12 +294,12 @@ export class RestClient {
       if (INVALID.has(res.status) && !(res.status === 429 && headers.scope === 'shared')) this.#countInvalid(req, res.status, now)
       if (headers.bucket !== null) this.#learn(identity, bucket, req.route.key, headers.bucket, now)
       bucket.release(ticket, headers, res.status)
-      if (slot !== null && res.status !== 429) this.#shared?.settle(slot, headers, res.status, null, now)
+      if (res.status !== 429) shared?.limits.settle(shared.slot, headers, res.status, null, now)
       this.#emit(RestEvents.Response, { identity: req.identity, method: req.method, route: req.route.key, path: req.route.safePath, status: res.status })
       if (res.status >= 200 && res.status < 300) return checkSuccessBody(res, req.expect, this.#failed(req, bucket))
       if (res.status === 429) {
         limited++
-        const ownWait = this.#onTooManyRequests(req, identity, bucket, res, headers, limited, now, slot)
+        const ownWait = this.#onTooManyRequests(req, identity, bucket, res, headers, limited, now, shared)
         if (ownWait > 0) await sleep(clock, ownWait, signal)
         continue
       }
@@ -315,7 +322,7 @@ export class RestClient {
    * Throws `RateLimited` when retries are used up or the policy refuses to wait. Returns how long
    * this request alone must wait (0 when the identity or bucket wait covers it).
    */
-  #onTooManyRequests (req: PreparedRequest, identity: Identity, bucket: Bucket, res: RawResponse, headers: RateLimitHeaders, limited: number, now: number, slot: SharedSlot | null): number {
+  #onTooManyRequests (req: PreparedRequest, identity: Identity, bucket: Bucket, res: RawResponse, headers: RateLimitHeaders, limited: number, now: number, shared: Reserved | null): number {
     const seconds = retryAfterSeconds(res.headers, res.json ? res.body : undefined, now) ??
       (res.json ? (resetInMs(headers, now) ?? 1000) / 1000 : null)
     const global = !res.json || headers.global || headers.scope === 'global' || (res.body as { global?: unknown } | null)?.global === true
@@ -339,7 +346,7 @@ export class RestClient {
       bucket.block(now + wait.ms)
       verdict = 'bucket'
     }
-    if (slot !== null) this.#shared?.settle(slot, headers, 429, verdict === null ? null : { kind: verdict, ms: wait.ms }, now)
+    shared?.limits.settle(shared.slot, headers, 429, verdict === null ? null : { kind: verdict, ms: wait.ms }, now)
     if (refused) throw responseError(res, this.#failed(req, bucket), now)
     return ownWait
   }

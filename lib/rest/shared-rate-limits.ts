@@ -108,7 +108,8 @@ export class SharedRateLimits {
   /**
    * Records what became of a reserved request, without waiting for Redis: its answer's headers
    * (`null` when no answer came) and a 429's verdict. Commands of one connection run in order,
-   * so this process's next reservation already sees it.
+   * so this process's next reservation sees it, except when Redis has to load the script first
+   * (NOSCRIPT: a new or restarted server); the scripts allow for an answer recorded late.
    */
   settle (slot: SharedSlot, headers: RateLimitHeaders | null, status: number, verdict: SharedVerdict | null, now: number): void {
     if (this.#redis.down) return
