@@ -50,7 +50,8 @@ try {
         // Each instance has its own connection, as separate processes would.
         const redis = setup.redis ? await openRedis(server.url, `bench-${latency}:`, silent as never) : null
         if (redis !== null) redises.push(redis)
-        const options = resolveRestClientOptions({ apiBaseUrl: fake.pluginOptions.apiBaseUrl, maxRateLimitWait: Infinity })
+        // Instances that do not share their counts meet 429s: they retry until served, so every setup sends all 50.
+        const options = resolveRestClientOptions({ apiBaseUrl: fake.pluginOptions.apiBaseUrl, maxRateLimitWait: Infinity, rateLimitRetries: 1000, deadline: 120_000 })
         clients.push(new RestClient(withPluginContext(options, silent, redis)))
       }
       try {
