@@ -140,6 +140,16 @@ t.test('out of room with no reset known: wait for an answer, or learn the bucket
   t.match(await s.state(H1), { limit: 2, remaining: 1, reset: -1, window: 2 }, 'an answer without reset leaves it unknown')
   await s.settle(H1, H1, { window: 2, limit: 2, hash: 'h1' })
   t.match(await s.state(H1), { limit: 2, remaining: 1 }, 'nor does an answer without remaining change the count')
+  await s.redis.del(H2)
+  await s.reserve(H2, 'h2')
+  await s.settle(H2, H2, { learning: 1, limit: 3, hash: 'h2' })
+  t.match(await s.state(H2), { limit: 3, remaining: 3 }, 'a first answer without remaining: the whole limit')
+  const now = await redisNow(s.redis)
+  // Blocked by a 429 before any reset-after was seen: the window's length is unknown.
+  await s.set(H1, { limit: 2, remaining: 0, reset: now - 1, window: 4, inflight: 0, windowMs: 0 })
+  await s.redis.del(ROUTE)
+  t.same(await s.reserve(H1, 'h1'), ['go', 5, 0])
+  t.match(await s.state(H1), { reset: -1, remaining: 1 }, 'the new window\'s reset is left to its answers')
 })
 
 t.test('a route without rate-limit headers is never counted', redisTestOptions(), async (t) => {
