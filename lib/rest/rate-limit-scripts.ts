@@ -52,8 +52,10 @@ end
  * second, learn ms (longest an attempt may take), poll ms, offset ms, keep ms (idle lifetime),
  * route lifetime ms.
  *
- * Returns `{'go', window, learning}`, `{'wait', ms, global}`, or `{'hash', hash}` when Redis
- * knows the route under another bucket hash than the hint: the caller asks again with that hash.
+ * Returns `{'go', window, learning}`; `{'wait', ms, global}` for a rate-limit wait; `{'poll', ms}`
+ * while an answer on its way will tell more (a learner's, a window's first), to ask again after
+ * `ms`; or `{'hash', hash}` when Redis knows the route under another bucket hash than the hint:
+ * the caller asks again with that hash.
  */
 export const RESERVE = new RedisScript(`${PRELUDE}
 local hint = ARGV[1]
@@ -87,7 +89,7 @@ if b.unlimited == 1 then
   -- Nothing to count.
 elseif b.limit < 0 then
   -- Unknown bucket: one request learns it, alone across every instance.
-  if b.learning > now then return {'wait', math.min(b.learning - now, pollMs), 0} end
+  if b.learning > now then return {'poll', math.min(b.learning - now, pollMs)} end
   b.learning = now + learnMs
   b.inflight = b.inflight + 1
   learning = 1
@@ -108,7 +110,7 @@ else
     expired = false
   end
   if b.remaining <= 0 then
-    if expired or b.reset < 0 then return {'wait', pollMs, 0} end
+    if expired or b.reset < 0 then return {'poll', pollMs} end
     return {'wait', b.reset - now, 0}
   end
   b.remaining = b.remaining - 1

@@ -361,6 +361,10 @@ export class RestClient {
       const reservation = await shared.reserve(req.identity, req.route, bucket.hash)
       if (reservation === null) return null
       if ('slot' in reservation) return reservation.slot
+      if ('poll' in reservation) {
+        await sleep(this.#options.clock, reservation.poll, signal)
+        continue
+      }
       const { wait } = reservation
       const refusal = this.#policy(req, bucket, wait, waited)
       if (refusal !== null) throw refusal

@@ -40,8 +40,12 @@ export interface SharedSlot {
   readonly identity: string
 }
 
-/** Go with a slot now, or wait and ask again. */
-export type Reservation = { slot: SharedSlot } | { wait: Wait }
+/**
+ * Go with a slot now; or wait for a rate limit and ask again; or ask again after `poll` ms, once
+ * an answer on its way has told more (not a rate-limit wait: no policy refuses it, as no policy
+ * refuses the local bucket's wait for its learning request).
+ */
+export type Reservation = { slot: SharedSlot } | { wait: Wait } | { poll: number }
 
 /** A 429's verdict: the bucket is blocked or the identity paused, for `ms`. */
 export interface SharedVerdict {
@@ -97,6 +101,7 @@ export class SharedRateLimits {
           continue
         }
         if (answer[0] === 'wait') return { wait: { ms: Number(answer[1]), global: answer[2] === 1 } }
+        if (answer[0] === 'poll') return { poll: Number(answer[1]) }
         return { slot: { ...keys, window: Number(answer[1]), learning: answer[2] === 1, major: route.major, identity } }
       }
     } catch (err) {
