@@ -13,6 +13,7 @@ import { RestEvents, type RateLimitEvent } from '../../lib/rest/rest-events.js'
 import { resolveRestClientOptions, withPluginContext } from '../../lib/rest/rest-options.js'
 import { RATE_LIMIT_FALLBACK } from '../../lib/rest/shared-rate-limits.js'
 import { createFakeDiscord, type FakeDiscord } from '../../lib/testing/index.js'
+import { fakeClock } from './helpers/fake-clock.js'
 import { redisTestOptions, startRedisServer, type RedisServer } from '../helpers/redis-server.js'
 
 const GUILDS = '/api/v10/users/@me/guilds'
@@ -237,6 +238,25 @@ t.test('a request aborted during a shared wait rejects with the reason and frees
   await until(() => d.b.events.length > 0)
   controller.abort(new Error('gave up'))
   await t.rejects(pending, { message: 'gave up' })
+})
+
+t.test('a shared wait is slept on the client\'s clock, and the call\'s deadline ends it', redisTestOptions(), async (t) => {
+  const d = await setup(t)
+  d.fake.setRateLimit(`GET ${GUILDS}`, { limit: 1, windowMs: 60_000 })
+  const token = d.token()
+  await d.a.client.request('/users/@me/guilds', { auth: { type: 'Bearer', token } })
+  // A records the answer without waiting; until it lands, others would poll (on the fake clock).
+  await until(async () => (await d.admin.keys('test:rate-limit:*:route:*')).length > 0)
+  const { clock, restClock } = fakeClock()
+  const c = await instance(t, d.fake, d.b.redis, d.b.lines, { debug () {}, warn () {} }, { clock: restClock, deadline: 20_000 })
+  const pending = c.client.request('/users/@me/guilds', { auth: { type: 'Bearer', token }, query: { n: 1 } })
+  await until(() => c.events.length > 0)
+  t.ok((c.events[0] as RateLimitEvent).wait > 55_000, 'Redis says about a minute')
+  clock.tick(19_999)
+  t.equal(d.fake.callCount('GET', GUILDS), 1, 'nothing sent while the client\'s clock has not reached the deadline')
+  clock.tick(1)
+  await t.rejects(pending, { name: 'HttpException', message: /no answer within the 20000 ms deadline/ })
+  t.equal(d.fake.callCount('GET', GUILDS), 1, 'nor after it')
 })
 
 t.test('a learning request that gets no answer frees the bucket for the next one', redisTestOptions(), async (t) => {
