@@ -17,7 +17,7 @@ import { createBotRequest } from './resources/bot-request.js'
 import { openRedis } from './redis/open-redis.js'
 import type { SharedRedis } from './redis/shared-redis.js'
 import { RestClient } from './rest/rest-client.js'
-import { withRestLogger } from './rest/rest-options.js'
+import { withPluginContext } from './rest/rest-options.js'
 import { RefreshCoordinator } from './tokens/refresh-coordinator.js'
 import { RedisTokenStore } from './tokens/redis-token-store.js'
 import { MemoryRevokedSessions } from './tokens/revoked-sessions.js'
@@ -40,7 +40,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
   const tokenStore = options.tokenStore === 'redis' ? new RedisTokenStore(redis as SharedRedis, sealer, options.sessionLifetime) : options.tokenStore
   const { clientId, clientSecret, redirectUri, authorizeUrl, tokenUrl, revokeUrl } = options
   const oauth = await createDiscordOAuthClient(fastify, { clientId, clientSecret, redirectUri, authorizeUrl, tokenUrl, revokeUrl, now, timeout: options.rest.timeout })
-  const rest = new RestClient(withRestLogger(options.rest, fastify.log))
+  const rest = new RestClient(withPluginContext(options.rest, fastify.log, redis))
   const cache = 'get' in options.cache ? createUsersCache({ store: options.cache }) : await openUsersCache(options.cache, redis)
   const resources = { cache, cdnBaseUrl: options.cdnBaseUrl, applicationId: clientId, botRequest: createBotRequest(rest, options.botToken) }
   const refresher = new RefreshCoordinator({

@@ -24,6 +24,12 @@ describe('createFakeDiscord()', () => {
     expect(fake.close()).type.toBe<Promise<void>>()
     expect(fake.calls).type.toBe<readonly FakeCall[]>()
   })
+
+  test('callCount() counts by method and route, and by status when given', () => {
+    expect(fake.callCount('POST', '/api/v10/oauth2/token')).type.toBe<number>()
+    expect(fake.callCount('GET', '/api/v10/users/@me', 429)).type.toBe<number>()
+    expect(fake.callCount).type.not.toBeCallableWith('GET', '/api/v10/users/@me', '429')
+  })
 })
 
 describe('pluginOptions', () => {

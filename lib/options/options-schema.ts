@@ -42,7 +42,8 @@ export const OptionsSchema = Type.Object({
   }, { additionalProperties: false })),
   tokenStore: Type.Optional(Type.Union([Type.Literal('redis'), Type.Object({})])),
   redis: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2048, pattern: '^rediss?://' }), Type.Object({})])),
-  redisPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  // `{` and `}` would break the hash tags that keep each script's keys in one Redis Cluster slot.
+  redisPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^{}]*$' })),
   prompt: Type.Optional(Type.Union([Type.Literal('consent'), Type.Literal('none')]))
 }, { additionalProperties: false })
 

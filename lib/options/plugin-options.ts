@@ -94,7 +94,11 @@ export interface DiscordPluginOptions {
    * @defaultValue none: every piece of state is process-local
    */
   redis?: RedisClient | string | undefined
-  /** Prepended to every Redis key and channel the plugin uses. @defaultValue `'fastify-discord:'` */
+  /**
+   * Prepended to every Redis key and channel the plugin uses; without `{` or `}`, which would
+   * break the hash tags that keep each script's keys in one Redis Cluster slot.
+   * @defaultValue `'fastify-discord:'`
+   */
   redisPrefix?: string | undefined
   /** `prompt` of the login route. @defaultValue `'consent'` */
   prompt?: 'consent' | 'none' | undefined

@@ -27,7 +27,7 @@ const EXPECTED: Record<string, string> = {
   'cache.max': 'a whole number of users, at least 1',
   'cache.ttl': 'whole milliseconds, at least 1',
   redis: 'an ioredis client (Redis or Cluster) or a redis:// or rediss:// URL',
-  redisPrefix: 'a non-empty string',
+  redisPrefix: 'a non-empty string without `{` or `}` (they would break Redis Cluster hash tags)',
   tokenStore: "a TokenStore (async get, set and delete) or 'redis'"
 }
 

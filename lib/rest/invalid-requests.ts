@@ -3,6 +3,9 @@
  * process's REST client received in the last 10 minutes. Discord bans an IP for an hour past
  * 10,000 of them (https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans),
  * and a ban takes every process behind that IP down with it, so the client stops short of it.
+ * The count is not shared through Redis like the rate limits: it is per IP, and which instances
+ * share an egress IP is not something a process can know; the default limit is half Discord's
+ * threshold to leave room for the others.
  */
 
 /** Discord's window for the invalid-request limit. */

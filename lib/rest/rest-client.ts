@@ -14,6 +14,7 @@ import { RestEvents, type RestEventMap, type RestListener } from './rest-events.
 import { resolveRestClientOptions, type RateLimitWaitInfo, type ResolvedRestClientOptions, type RestClientOptions } from './rest-options.js'
 import { routeData, type RouteData } from './route-key.js'
 import { SharedCall } from './shared-call.js'
+import { SharedRateLimits, type SharedSlot } from './shared-rate-limits.js'
 import { send, TransportFailure, type RawResponse } from './transport.js'
 import type { BodyShape } from '../contracts/body-shape.js'
 import type { DiscordHttpMethod, DiscordQuery } from '../contracts/request-options.js'
@@ -40,6 +41,12 @@ export interface RestRequestOptions {
 
 /** What {@link RestClient.sweep} dropped. */
 export type SweepResult = RestEventMap[RestEvents.Sweep]
+
+/** A slot reserved in the buckets shared with the other instances, and where to settle it. */
+interface Reserved {
+  limits: SharedRateLimits
+  slot: SharedSlot
+}
 
 interface PreparedRequest {
   method: string
@@ -81,12 +88,16 @@ export class RestClient {
   readonly #listeners = new Map<keyof RestEventMap, Set<(payload: never) => void>>()
   readonly #identityHost: IdentityHost
   readonly #invalid: InvalidRequestCounter
+  /** Rate limits shared with the app's other instances; `null` without Redis (the hot path stays local). */
+  readonly #shared: SharedRateLimits | null
   #sweepTimer: unknown = null
   #closed = false
 
   constructor (options: RestClientOptions) {
     this.#options = resolveRestClientOptions(options)
     this.#invalid = new InvalidRequestCounter(this.#options.invalidRequestLimit)
+    const { redis, globalRequestsPerSecond, rateLimitOffset, timeout } = this.#options
+    this.#shared = redis === null ? null : new SharedRateLimits(redis, { globalRequestsPerSecond, offset: rateLimitOffset, learnMs: timeout })
     this.#identityHost = {
       clock: this.#options.clock,
       offset: this.#options.rateLimitOffset,
@@ -254,11 +265,22 @@ export class RestClient {
       const ticket = await bucket.acquire(signal, (wait, waited) => this.#policy(req, bucket, wait, waited), front)
         .catch((err: unknown) => { throw err === CLOSED ? closedError(req) : err })
       front = true
+      let shared: Reserved | null = null
+      if (this.#shared !== null) {
+        try {
+          const slot = await this.#sharedSlot(this.#shared, req, bucket, signal)
+          if (slot !== null) shared = { limits: this.#shared, slot }
+        } catch (err) {
+          bucket.release(ticket, null, 0)
+          throw err
+        }
+      }
       let res: RawResponse
       try {
         res = await send(this.#options.fetch, clock, this.#options.timeout, req.url, req.init, signal)
       } catch (err) {
         bucket.release(ticket, null, 0)
+        shared?.limits.settle(shared.slot, null, 0, null, clock.now())
         if (!(err instanceof TransportFailure)) throw err
         const error = new HttpException({ status: 0, discordCode: 0, message: err.message, body: undefined, method: req.method, url: req.route.safePath, timeout: err.timeout }, { cause: err.cause })
         if (!IDEMPOTENT.has(req.method) || failures >= this.#options.retries) throw error
@@ -272,11 +294,12 @@ export class RestClient {
       if (INVALID.has(res.status) && !(res.status === 429 && headers.scope === 'shared')) this.#countInvalid(req, res.status, now)
       if (headers.bucket !== null) this.#learn(identity, bucket, req.route.key, headers.bucket, now)
       bucket.release(ticket, headers, res.status)
+      if (res.status !== 429) shared?.limits.settle(shared.slot, headers, res.status, null, now)
       this.#emit(RestEvents.Response, { identity: req.identity, method: req.method, route: req.route.key, path: req.route.safePath, status: res.status })
       if (res.status >= 200 && res.status < 300) return checkSuccessBody(res, req.expect, this.#failed(req, bucket))
       if (res.status === 429) {
         limited++
-        const ownWait = this.#onTooManyRequests(req, identity, bucket, res, headers, limited, now)
+        const ownWait = this.#onTooManyRequests(req, identity, bucket, res, headers, limited, now, shared)
         if (ownWait > 0) await sleep(clock, ownWait, signal)
         continue
       }
@@ -299,7 +322,7 @@ export class RestClient {
    * Throws `RateLimited` when retries are used up or the policy refuses to wait. Returns how long
    * this request alone must wait (0 when the identity or bucket wait covers it).
    */
-  #onTooManyRequests (req: PreparedRequest, identity: Identity, bucket: Bucket, res: RawResponse, headers: RateLimitHeaders, limited: number, now: number): number {
+  #onTooManyRequests (req: PreparedRequest, identity: Identity, bucket: Bucket, res: RawResponse, headers: RateLimitHeaders, limited: number, now: number, shared: Reserved | null): number {
     const seconds = retryAfterSeconds(res.headers, res.json ? res.body : undefined, now) ??
       (res.json ? (resetInMs(headers, now) ?? 1000) / 1000 : null)
     const global = !res.json || headers.global || headers.scope === 'global' || (res.body as { global?: unknown } | null)?.global === true
@@ -310,18 +333,45 @@ export class RestClient {
     this.#options.logger.warn({ identity: req.identity, route: req.route.key, bucket: bucket.hash, wait: wait.ms, global, scope: headers.scope }, 'fastify-discord: Discord answered 429')
     // Discord's verdict binds every request of the identity or bucket, also when this one gives up.
     let ownWait = 0
+    let verdict: 'global' | 'bucket' | null = null
     if (seconds === null) {
       // Nothing known to wait for.
     } else if (global) {
       identity.pause(now + wait.ms)
+      verdict = 'global'
     } else if (headers.scope === 'shared' || (headers.remaining !== null && headers.remaining > 0)) {
       // Shared-scope limits and sublimits (429 while the bucket still has room) concern this request only.
       ownWait = wait.ms
     } else {
       bucket.block(now + wait.ms)
+      verdict = 'bucket'
     }
+    shared?.limits.settle(shared.slot, headers, 429, verdict === null ? null : { kind: verdict, ms: wait.ms }, now)
     if (refused) throw responseError(res, this.#failed(req, bucket), now)
     return ownWait
+  }
+
+  /**
+   * Reserves the request's slot in the buckets shared with the other instances, waiting as they
+   * say; `null` when Redis is unavailable (the local bucket's slot alone then lets it go).
+   */
+  async #sharedSlot (shared: SharedRateLimits, req: PreparedRequest, bucket: Bucket, signal: AbortSignal): Promise<SharedSlot | null> {
+    let waited = 0
+    for (;;) {
+      const reservation = await shared.reserve(req.identity, req.route, bucket.hash)
+      if (reservation === null) return null
+      if ('slot' in reservation) return reservation.slot
+      if ('poll' in reservation) {
+        await sleep(this.#options.clock, reservation.poll, signal)
+        continue
+      }
+      const { wait } = reservation
+      const refusal = this.#policy(req, bucket, wait, waited)
+      if (refusal !== null) throw refusal
+      this.#rateLimited(req.identity, req.route.key, bucket, wait, null, null, false)
+      await sleep(this.#options.clock, wait.ms, signal)
+      waited += wait.ms
+    }
   }
 
   #policy (req: PreparedRequest, bucket: Bucket, wait: Wait, waitedMs: number, silent = false): RateLimited | null {

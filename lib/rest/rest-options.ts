@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import type { SharedRedis } from '../redis/shared-redis.js'
 import { systemClock, type RestClock } from './clock.js'
 import type { FetchFunction } from './transport.js'
 
@@ -90,6 +91,8 @@ export interface ResolvedRestClientOptions {
   readonly fetch: FetchFunction
   readonly clock: RestClock
   readonly logger: RestLogger
+  /** Where the rate limits of several instances are shared; `null`: this process alone counts. */
+  readonly redis: SharedRedis | null
 }
 
 const REPOSITORY = 'https://github.com/fastify-discord/fastify-discord'
@@ -161,13 +164,17 @@ export function resolveRestClientOptions (options: RestClientOptions): ResolvedR
     invalidRequestLimit: limit(options.invalidRequestLimit ?? DEFAULTS.invalidRequestLimit),
     fetch: fetchFn,
     clock,
-    logger: options.logger ?? silentLogger
+    logger: options.logger ?? silentLogger,
+    redis: null
   })
 }
 
-/** Resolved options with another logger (the plugin's is Fastify's, known only at register). */
-export function withRestLogger (options: ResolvedRestClientOptions, logger: RestLogger): ResolvedRestClientOptions {
-  return registered({ ...options, logger })
+/**
+ * Resolved options with what the plugin knows only at register: Fastify's logger, and the Redis
+ * through which the instances share rate limits (`null` without the `redis` option).
+ */
+export function withPluginContext (options: ResolvedRestClientOptions, logger: RestLogger, redis: SharedRedis | null): ResolvedRestClientOptions {
+  return registered({ ...options, logger, redis })
 }
 
 function registered (options: ResolvedRestClientOptions): ResolvedRestClientOptions {

@@ -25,8 +25,10 @@ export class CallLog {
     this.#calls.push(call)
   }
 
-  count (method: string, pathOrRoute: string): number {
-    return this.#calls.filter((c) => matchesRoute(`${method} ${pathOrRoute}`, c.method, c.path, c.route)).length
+  /** Calls that matched `method` and the path or route template, and `status` when given. */
+  count (method: string, pathOrRoute: string, status?: number): number {
+    const route = `${method} ${pathOrRoute}`
+    return this.#calls.filter((c) => (status === undefined || c.status === status) && matchesRoute(route, c.method, c.path, c.route)).length
   }
 
   reset (): void {

@@ -74,8 +74,8 @@ class FakeDiscordServer implements FakeDiscord {
   get calls (): readonly FakeCall[] { return this.#parts.calls.calls }
   get rateLimitHits (): number { return this.#parts.hits.count }
 
-  callCount (method: string, pathOrRoute: string): number {
-    return this.#parts.calls.count(method, pathOrRoute)
+  callCount (method: string, pathOrRoute: string, status?: number): number {
+    return this.#parts.calls.count(method, pathOrRoute, status)
   }
 
   resetCalls (): void {

@@ -112,8 +112,13 @@ export interface FakeDiscord {
   readonly seedGuilds: { readonly owned: string, readonly admin: string, readonly plain: readonly string[] }
   /** Every request received, in order. */
   readonly calls: readonly FakeCall[]
-  /** How many calls matched (method and path or route template). */
-  callCount (method: string, pathOrRoute: string): number
+  /**
+   * How many calls matched (method and path or route template), only those answered with
+   * `status` when given: `callCount('POST', '/api/v10/oauth2/token')` counts token calls (logins
+   * and refreshes), `callCount('GET', '/api/v10/users/@me', 429)` the 429s served on that route.
+   * A call still in progress has no status yet (0).
+   */
+  callCount (method: string, pathOrRoute: string, status?: number): number
   resetCalls (): void
 
   addUser (user: APIUser, extra?: { guilds?: string[], connections?: APIConnection[] }): void

@@ -43,6 +43,9 @@ t.test('a malformed redis option is refused with what was expected, never its va
   }
   t.notMatch(problem({ ...base, redis: 'http://user:hunter2@cache.example' }), 'hunter2')
   t.match(problem({ ...base, redis: 'redis://h', redisPrefix: '' }), /`redisPrefix` is malformed: expected a non-empty string/)
+  for (const redisPrefix of ['app{1}:', 'app{', 'app}']) {
+    t.match(problem({ ...base, redis: 'redis://h', redisPrefix }), /`redisPrefix` is malformed: expected a non-empty string without `\{` or `\}`/, `${redisPrefix} would break hash tags`)
+  }
 })
 
 t.test("tokenStore: 'redis' needs redis, and is reported with the other problems", async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { resolveOptions } from '../../lib/options/resolve-options.js'
-import { resolveRestClientOptions, withRestLogger } from '../../lib/rest/rest-options.js'
+import { resolveRestClientOptions, withPluginContext } from '../../lib/rest/rest-options.js'
 import { buildApp, injectWithJar, login } from '../helpers/build-app.js'
 
 const base = { clientId: '123456789012345678', clientSecret: 's3cr3t-value', redirectUri: 'http://localhost/cb', session: { key: Buffer.alloc(32) } }
@@ -18,7 +18,8 @@ t.test('REST knobs are checked at registration and named in the error', async (t
 t.test('the REST settings are checked once: the client takes resolved ones as they are', async (t) => {
   const resolved = resolveRestClientOptions({ apiBaseUrl: 'http://127.0.0.1:9/api/v10', timeout: 5 })
   t.equal(resolveRestClientOptions(resolved), resolved, 'resolved settings come back untouched')
-  const logged = withRestLogger(resolved, { debug () {}, warn () {} })
+  t.equal(resolved.redis, null, 'a client of its own shares nothing')
+  const logged = withPluginContext(resolved, { debug () {}, warn () {} }, null)
   t.not(logged, resolved)
   t.equal(resolveRestClientOptions(logged), logged, 'so do resolved settings with another logger')
   t.equal(logged.timeout, 5)

@@ -30,3 +30,18 @@ t.test('callCount matches a path or a route template, and resetCalls empties the
   fake.resetCalls()
   t.equal(fake.calls.length, 0)
 })
+
+t.test('callCount with a status counts only the calls answered with it', async (t) => {
+  const fake = await startFake(t)
+  const auth = `Bot ${fake.botToken}`
+  fake.setRateLimit('GET /api/v10/users/:userId', { limit: 1, windowMs: 60_000 })
+  await api(fake, `/users/${fake.seedUsers.migrated}`, auth)
+  await api(fake, `/users/${fake.seedUsers.migrated}`, auth)
+  await api(fake, `/users/${fake.seedUsers.legacy}`, auth)
+  t.equal(fake.callCount('GET', '/api/v10/users/:userId'), 3)
+  t.equal(fake.callCount('GET', '/api/v10/users/:userId', 200), 1)
+  t.equal(fake.callCount('GET', '/api/v10/users/:userId', 429), 2, 'the 429s served on the route')
+  t.equal(fake.callCount('GET', `/api/v10/users/${fake.seedUsers.legacy}`, 429), 1)
+  t.equal(fake.callCount('GET', '/api/v10/users/:userId', 404), 0)
+  t.equal(fake.rateLimitHits, 2)
+})
