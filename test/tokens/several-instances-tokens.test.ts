@@ -38,11 +38,13 @@ const ORDERS = [
   { order: 'the logout reaches Discord first', revokeDelay: 0, revokes: 1 },
   // The refresh reaches Discord first: its new set comes back after the logout marked the old
   // token, and is revoked by the instance that refreshed.
-  { order: 'the refresh reaches Discord first', revokeDelay: 500, revokes: 2 }
+  { order: 'the refresh reaches Discord first', revokeDelay: 500, revokes: 2 },
+  // The same, and Discord fails to revoke the new set: the session is cleared all the same.
+  { order: 'the refresh reaches Discord first, whose revoke fails', revokeDelay: 500, revokes: 2, revokeFails: true }
 ]
 
 for (const tokenStore of [undefined, 'redis'] as const) {
-  for (const { order, revokeDelay, revokes } of ORDERS) {
+  for (const { order, revokeDelay, revokes, revokeFails } of ORDERS) {
     const label = tokenStore === undefined ? 'cookie' : "tokenStore: 'redis'"
     t.test(`${label}, ${order}: a logout on B while A refreshes leaves no live set anywhere`, redisTestOptions(), async (t) => {
       const { server, a, b, advance } = await pair(t, tokenStore === undefined ? {} : { tokenStore })
@@ -51,6 +53,7 @@ for (const tokenStore of [undefined, 'redis'] as const) {
       advance(WEEK)
       a.fake.injectFault(TOKEN, { kind: 'delay', ms: 300 })
       if (revokeDelay > 0) a.fake.injectFault(REVOKE, { kind: 'delay', ms: revokeDelay })
+      if (revokeFails === true) a.fake.injectFault(REVOKE, { kind: 'status', status: 503 })
       const revokesBefore = a.fake.callCount('POST', '/api/v10/oauth2/token/revoke')
       const refreshing = injectWithJar(a, { url: '/api/me' })
       await new Promise((resolve) => setTimeout(resolve, 100))
