@@ -120,7 +120,7 @@ export async function registerLazySecureSession (fastify: FastifyInstance, setti
     if (options['signed'] === true && signCookie !== undefined) value = signCookie(value)
     if (options['secure'] === 'auto') options['secure'] = request.protocol === 'https'
     // Fastify appends to a Set-Cookie header already there (the app's own cookies).
-    void reply.header('set-cookie', serializeCookie(cookieName, value, options))
+    reply.header('set-cookie', serializeCookie(cookieName, value, options))
   }
 
   fastify.addHook('onSend', (request, reply, _payload, done) => {
