@@ -5,10 +5,9 @@
  * and cost every request a URI decoding; these characters need neither.
  */
 
-/** The cookie value of a sealed box. */
+/** The cookie value of a box from secure-session's `encodeSecureSession`. */
 export function toCookieValue (box: string): string {
   const separator = box.indexOf(';')
-  if (separator === -1) return box
   return urlSafe(box.slice(0, separator)) + '.' + urlSafe(box.slice(separator + 1))
 }
 
