@@ -17,9 +17,7 @@ export function toCookieValue (box: string): string {
  * (`;`, from before this format or from an app's own encoder) is taken as it is.
  */
 export function fromCookieValue (value: string): string {
-  if (value.includes(';')) return value
-  const separator = value.indexOf('.')
-  return separator === -1 ? value : value.slice(0, separator) + ';' + value.slice(separator + 1)
+  return value.includes(';') ? value : value.replace('.', ';')
 }
 
 function urlSafe (base64: string): string {

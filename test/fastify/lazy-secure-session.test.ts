@@ -240,6 +240,19 @@ t.test('an app that registers @fastify/cookie itself gets request.cookies, and t
   t.same(Object.keys((await injectWithJar(testApp, { url: '/cookies' })).json().cookies), ['session'])
 })
 
+t.test('@fastify/cookie registered after fastify-discord works too', async (t) => {
+  const { default: fastifyCookie } = await import('@fastify/cookie')
+  const testApp = await buildApp(t, {
+    routes (app) {
+      app.register(fastifyCookie)
+      app.get('/cookies', async (request) => ({ cookies: request.cookies }))
+    }
+  })
+  await login(testApp)
+  t.same((await injectWithJar(testApp, { url: '/whoami' })).json().authorized, true)
+  t.same(Object.keys((await injectWithJar(testApp, { url: '/cookies' })).json().cookies), ['session'])
+})
+
 t.test('without @fastify/cookie of its own, the app has no request.cookies', async (t) => {
   const testApp = await appWithRoutes(t, {
     routes (app) {
