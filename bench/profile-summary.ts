@@ -5,8 +5,7 @@
  *
  *   npx tsx bench/profile-summary.ts <file.cpuprofile> <req/s of that round> [seconds=warm-up+duration] [functions=25]
  *
- * It counts the samples from the first dense run of HTTP request handling (after the log-in)
- * to the last one, sorts each sample's own time into a few groups by the function it was in,
+ * It counts the samples of the last `seconds` up to the last one in HTTP request handling, sorts each sample's own time into a few groups by the function it was in,
  * and divides by the requests of the warm-up and the measured run (req/s × seconds).
  * Built-ins called directly by fastify-discord's code count as its own; JSON.parse and other
  * V8 built-ins count for the JavaScript function that called them.
@@ -54,18 +53,13 @@ function group (id: number): string {
 let time = profile.startTime
 const times = profile.timeDeltas.map((delta) => (time += delta))
 const serving = (i: number): boolean => inStack(profile.samples[i] as number, (f) => f.functionName === 'parserOnIncoming' || f.functionName === 'parserOnHeadersComplete')
-let first = -1
+// The load ends with the last sample in a request; it began `seconds` earlier (the log-in's few
+// requests before it are left out).
 let last = -1
-for (let i = 0; i < profile.samples.length; i++) {
-  if (!serving(i)) continue
-  if (first === -1) {
-    let dense = 0
-    for (let j = i; j < profile.samples.length && (times[j] as number) - (times[i] as number) < 20_000; j++) if (serving(j)) dense++
-    if (dense < 10) continue
-    first = i
-  }
-  last = i
-}
+for (let i = profile.samples.length - 1; i >= 0 && last === -1; i--) if (serving(i)) last = i
+const end = times[last] ?? 0
+let first = last
+while (first > 0 && (times[first - 1] as number) >= end - Number(secondsArg) * 1e6) first--
 const own = new Map<number, number>()
 for (let i = Math.max(first, 0); i <= last; i++) {
   const id = profile.samples[i] as number

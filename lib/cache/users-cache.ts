@@ -68,7 +68,8 @@ export class UsersCache {
     // Exactly the default store: a subclass may override get() (copies, namespaces, metrics).
     if (store.constructor !== MemoryCacheStore) return undefined
     const key = cacheKey(userId, kind)
-    return this.#flights.has(key) ? undefined : (store as MemoryCacheStore).getNow(key)
+    // Most of the time no load is under way: skip hashing the key into an empty map.
+    return this.#flights.size !== 0 && this.#flights.has(key) ? undefined : (store as MemoryCacheStore).getNow(key)
   }
 
   async set (userId: string, kind: UserCacheKind, value: unknown): Promise<void> {
