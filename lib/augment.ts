@@ -1,5 +1,8 @@
+/// <reference types="@fastify/secure-session" preserve="true" />
 /**
- * Type augmentation of Fastify by fastify-discord: `request.discord` and `fastify.discord`.
+ * Type augmentation of Fastify by fastify-discord: `request.discord` and `fastify.discord`, and
+ * @fastify/secure-session's `request.session` and `fastify.createSecureSession`/
+ * `encodeSecureSession`/`decodeSecureSession`, which the plugin sets up from its `session` option.
  * Imported (for types only) by the plugin entry, so any import of the package brings it in.
  */
 import type { DiscordApp } from './fastify/discord-app.js'

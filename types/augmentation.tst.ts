@@ -12,6 +12,18 @@ const app = Fastify()
 declare const request: FastifyRequest
 declare const reply: FastifyReply
 
+describe('request.session', () => {
+  test('is @fastify/secure-session\'s session, with no import of secure-session by the app', () => {
+    expect(request.session.get('cart')).type.toBe<any>()
+    expect(request.session.touch).type.toBeCallableWith()
+    expect(request.session.changed).type.toBe<boolean>()
+    expect(request.session.regenerate).type.toBeCallableWith()
+    expect(request.session.delete).type.toBeCallableWith()
+    expect(app.decodeSecureSession('value')).type.toBe<ReturnType<FastifyInstance['createSecureSession']> | null>()
+    expect(app.encodeSecureSession(app.createSecureSession({ cart: [] }))).type.toBe<string>()
+  })
+})
+
 describe('request.discord', () => {
   test('is a DiscordSession in a plain route handler, with no declarations of the user', () => {
     app.get('/me', async (req) => {

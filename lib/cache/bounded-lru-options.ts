@@ -17,11 +17,14 @@ export function boundedLruOptions (settings: BoundedLruSettings): { max: number,
   const { max, ttl, now } = settings
   if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`\`max\` must be a positive integer, got ${String(max)}`)
   if (!Number.isSafeInteger(ttl) || ttl < 1) throw new RangeError(`\`ttl\` must be a positive integer of milliseconds, got ${String(ttl)}`)
-  if (now === undefined) return { max, ttl }
+  // lru-cache memoises "now" for ttlResolution ms (default 1) behind a real timer: under load
+  // that is a timer set and fired every millisecond, whose handling (and the timer lists it
+  // keeps rebuilding) costs a cached read more than reading the clock each time.
+  if (now === undefined) return { max, ttl, ttlResolution: 0 }
   // Checked here: lru-cache would only call it, and fail, on the first read or write.
   if (typeof now !== 'function') throw new TypeError(`\`now\` must be a function returning milliseconds, got ${typeof now}`)
-  // lru-cache memoises "now" for ttlResolution ms behind a real timer; an injected clock must be
-  // read every time or fake time would not move expiry. It also takes a start time of 0 for
-  // "no ttl", and fake clocks (@sinonjs/fake-timers) start at 0: shift by one.
+  // An injected clock must be read every time too, or fake time would not move expiry.
+  // lru-cache also takes a start time of 0 for "no ttl", and fake clocks
+  // (@sinonjs/fake-timers) start at 0: shift by one.
   return { max, ttl, perf: { now: () => now() + 1 }, ttlResolution: 0 }
 }

@@ -61,15 +61,17 @@ export class UsersCache {
 
   /**
    * The cached payload without a promise, when the store can answer at once (the default
-   * {@link MemoryCacheStore}, or the first level of a {@link TwoLevelCacheStore}) and no load of this entry is under way; `undefined` otherwise: a
-   * miss, a load in flight (whose result {@link load} would wait for), or a store that needs I/O.
+   * {@link MemoryCacheStore}, or the first level of a {@link TwoLevelCacheStore}) and no load of
+   * this entry is under way; `undefined` otherwise: a miss, a load in flight (whose result
+   * {@link load} would wait for), or a store that needs I/O.
    */
   getNow (userId: string, kind: UserCacheKind): unknown {
     const store = this.store
     // Exactly the plugin's stores: a subclass may override get() (copies, namespaces, metrics).
     if (store.constructor !== MemoryCacheStore && store.constructor !== TwoLevelCacheStore) return undefined
     const key = cacheKey(userId, kind)
-    return this.#flights.has(key) ? undefined : (store as MemoryCacheStore | TwoLevelCacheStore).getNow(key)
+    // Most of the time no load is under way: skip hashing the key into an empty map.
+    return this.#flights.size !== 0 && this.#flights.has(key) ? undefined : (store as MemoryCacheStore | TwoLevelCacheStore).getNow(key)
   }
 
   async set (userId: string, kind: UserCacheKind, value: unknown): Promise<void> {

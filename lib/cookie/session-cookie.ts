@@ -13,6 +13,21 @@ interface SecureSession {
 const NOTHING_READ = Symbol('nothing read')
 
 /**
+ * The private key under which secure-session's `Session` keeps its values, found by its
+ * description on the first session that has it; `undefined` until then (a session of another
+ * kind, or a version of secure-session without it, is read through `get`).
+ */
+let kValues: symbol | undefined
+
+/** The object a secure-session `Session` keeps its values in, read in place; `undefined` if not found. */
+function valuesOf (session: SecureSession): Record<string, unknown> | undefined {
+  if (kValues === undefined) kValues = Object.getOwnPropertySymbols(session).find((symbol) => symbol.description === 'object')
+  if (kValues === undefined) return undefined
+  const values = (session as unknown as Record<symbol, unknown>)[kValues]
+  return typeof values === 'object' && values !== null ? values as Record<string, unknown> : undefined
+}
+
+/**
  * What fastify-discord keeps in one request's encrypted session cookie, under
  * {@link SESSION_KEY}: the only code that reads or writes that key. (The logout route deletes
  * the whole session, the app's keys with it.)
@@ -20,11 +35,13 @@ const NOTHING_READ = Symbol('nothing read')
 export class SessionCookie {
   readonly #request: FastifyRequest
   /**
-   * The session's `get`, taken once per request: secure-session's Proxy wraps its methods in a
-   * new Proxy on every property read, and a guarded request reads the session several times.
+   * The session's values, or else its `get`, taken once per session object: secure-session's
+   * Proxy wraps its methods in a new Proxy on every property read and each call goes through
+   * another, and a guarded request reads the session several times.
    */
+  #values: Record<string, unknown> | undefined
   #get: SecureSession['get'] | undefined
-  #getOf: SecureSession | undefined
+  #of: SecureSession | undefined
   /** The stored value last read or written, and what it decodes to. */
   #stored: unknown = NOTHING_READ
   #decoded: DiscordSessionData = {}
@@ -40,11 +57,13 @@ export class SessionCookie {
    */
   read (): DiscordSessionData {
     const session = this.#session()
-    if (session !== this.#getOf) {
-      this.#getOf = session
-      this.#get = session.get
+    if (session !== this.#of) {
+      this.#of = session
+      this.#values = valuesOf(session)
+      if (this.#values === undefined) this.#get = session.get
     }
-    const value = (this.#get as SecureSession['get']).call(session, SESSION_KEY)
+    const values = this.#values
+    const value = values !== undefined ? values[SESSION_KEY] : (this.#get as SecureSession['get']).call(session, SESSION_KEY)
     if (value !== this.#stored) {
       this.#stored = value
       this.#decoded = decodeSessionData(value)

@@ -1,7 +1,7 @@
-import secureSession from '@fastify/secure-session'
 import type { FastifyInstance } from 'fastify'
 import { ConfigurationError } from '../errors/configuration-error.js'
 import type { DiscordSessionOptions } from '../options/plugin-options.js'
+import { registerLazySecureSession, type LazySessionSettings } from './lazy-secure-session.js'
 
 /**
  * Whether the app registered `@fastify/secure-session` itself (with the default session name),
@@ -14,8 +14,9 @@ export function hasSecureSession (fastify: FastifyInstance): boolean {
 }
 
 /**
- * Registers `@fastify/secure-session` from the `session` option with the cookie defaults a login
- * needs, unless the app registered it itself.
+ * Sets up `request.session` from the `session` option with the cookie defaults a login needs,
+ * unless the app registered `@fastify/secure-session` itself: secure-session's session, decoded
+ * on first read (lazy-secure-session.ts), so that routes that never read it do not pay for it.
  *
  * @param fastify - the instance the plugin is being registered on
  * @param session - the resolved `session` option, `null` when none was given (which
@@ -35,7 +36,7 @@ export async function registerSecureSession (fastify: FastifyInstance, session: 
     ? { ...base, key: keyed.key }
     : { ...base, secret: keyed.secret, ...(keyed.salt === undefined ? {} : { salt: keyed.salt }) }
   try {
-    await fastify.register(secureSession, settings as Parameters<typeof secureSession>[1])
+    await registerLazySecureSession(fastify, settings as LazySessionSettings)
   } catch (err) {
     // Its messages ("key must be 32 bytes") never contain the key itself.
     throw new ConfigurationError(`\`session\` is malformed: ${(err as Error).message}`)

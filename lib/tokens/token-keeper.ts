@@ -47,6 +47,8 @@ export class TokenKeeper {
   readonly #ctx: TokenKeeping
   /** Token set read during this request (`null`: none), so a store is read once per request. */
   #tokens: TokenSet | null | undefined
+  /** The cookie's value last found not logged out. */
+  #live: DiscordSessionData | undefined
 
   constructor (cookie: SessionCookie, request: { readonly log: FastifyBaseLogger }, ctx: TokenKeeping) {
     this.#cookie = cookie
@@ -294,7 +296,12 @@ export class TokenKeeper {
   /** What the cookie holds, or nothing when this session was logged out elsewhere (a copy of its cookie). */
   #data (): DiscordSessionData {
     const data = this.#cookie.read()
-    return data.sessionId !== undefined && this.#ctx.revoked.isRevoked(data.sessionId) ? NOTHING : data
+    // A guarded page reads the session several times: each decoded value is looked up once
+    // (a write, or a logout here, decodes a new one).
+    if (data === this.#live || data.sessionId === undefined) return data
+    if (this.#ctx.revoked.isRevoked(data.sessionId)) return NOTHING
+    this.#live = data
+    return data
   }
 
   #warn (err: unknown, message: string): void {
