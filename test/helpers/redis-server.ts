@@ -52,11 +52,23 @@ async function accepting (port: number): Promise<boolean> {
   })
 }
 
+/**
+ * Servers still running in this process. A test file that tap ends early (its timeout) skips
+ * its teardowns; the servers are stopped on the way out rather than left behind.
+ */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 function launch (binary: string, port: number): ChildProcess {
-  return spawn(binary, [
+  const child = spawn(binary, [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
     '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'warning'
   ], { stdio: ['ignore', 'ignore', 'pipe'] })
+  running.add(child)
+  child.once('exit', () => { running.delete(child) })
+  return child
 }
 
 async function waitReady (child: ChildProcess, port: number): Promise<void> {
