@@ -10,12 +10,17 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { APIConnection, APIUser, RESTAPIPartialCurrentUserGuild } from 'discord-api-types/v10'
+import { Redis } from 'ioredis'
+import { USERS_CACHE_FIRST_LEVEL_TTL } from '../lib/cache/cache-defaults.js'
+import { openUsersCache } from '../lib/cache/open-users-cache.js'
 import { createUsersCache } from '../lib/cache/users-cache.js'
+import { openRedis } from '../lib/redis/open-redis.js'
 import { fetchConnections } from '../lib/resources/fetch-connections.js'
 import { fetchGuilds } from '../lib/resources/fetch-guilds.js'
 import { fetchUser } from '../lib/resources/fetch-user.js'
 import type { ResourceContext, ResourceSession } from '../lib/resources/resource-types.js'
 import type { TokenSet } from '../lib/contracts/token-set.js'
+import { redisServerPath, startRedisServer } from '../test/helpers/redis-server.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) {
@@ -121,11 +126,32 @@ await fetchGuilds(full, ctx)
 await fetchConnections(full, ctx)
 const primedCalls = counter.calls
 
+// The same with `redis`: the users cache shared through a real redis-server, whose first level
+// must answer a cached fetchUser() as the process-local cache does, without a Redis command.
+const silent: any = { warn () {}, info () {}, debug () {}, error () {}, trace () {}, fatal () {}, child () { return silent }, level: 'silent' }
+const redisServer = redisServerPath() === null ? null : await startRedisServer()
+const sharedRedis = redisServer === null ? null : await openRedis(redisServer.url, 'bench:', silent)
+const sharedCtx: ResourceContext | null = sharedRedis === null ? null : { ...ctx, cache: await openUsersCache({ max: 100_000 }, sharedRedis) }
+if (sharedCtx !== null) await fetchUser(identifyOnly, sharedCtx)
+const sharedPrimedCalls = counter.calls
+const commandsProcessed = async (): Promise<number> => {
+  if (redisServer === null) return 0
+  // No ready check: it would be a command of its own.
+  const client = new Redis(redisServer.url, { enableReadyCheck: false })
+  const info = await client.info('stats')
+  client.disconnect()
+  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0)
+}
+const commandsBefore = await commandsProcessed()
+
 const bare = new Map<string, APIUser>([['80351110224678912', profile('80351110224678912')]])
 const cases: Array<[string, () => Promise<unknown>]> = [
   ['bare Map lookup (await Promise.resolve(map.get(id)))', async () => await Promise.resolve(bare.get('80351110224678912'))],
   ['fetchUser() from cache, scope identify', async () => await fetchUser(identifyOnly, ctx)],
   ['fetchUser() from cache, + guilds, connections scopes', async () => await fetchUser(full, ctx)],
+  ...(sharedCtx === null
+    ? []
+    : [['fetchUser() from cache, scope identify, with `redis` (first level of the shared cache)', async () => await fetchUser(identifyOnly, sharedCtx)] as [string, () => Promise<unknown>]]),
   ['fetchUser() from cache, token not at hand (token store: asynchronous path)', async () => await fetchUser(viaTokenStore, ctx)],
   ['fetchUser() from cache, then .displayName + .avatarUrl', async () => {
     const user = await fetchUser(identifyOnly, ctx)
@@ -136,7 +162,11 @@ const samples = cases.map(() => [] as number[])
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, [, fn]] of cases.entries()) samples[i]?.push(await opsPerSecond(fn))
 }
-if (counter.calls !== primedCalls) throw new Error(`the cached path called Discord ${counter.calls - primedCalls} times`)
+if (counter.calls !== sharedPrimedCalls || sharedPrimedCalls - primedCalls > 1) throw new Error(`the cached path called Discord ${counter.calls - primedCalls} times`)
+// INFO itself is one command.
+const redisCommands = (await commandsProcessed()) - commandsBefore - 1
+await sharedRedis?.close()
+await redisServer?.kill()
 
 const baseline = median(samples[0] ?? [])
 console.log(`users cache — cached fetchUser() path (${ROUNDS} interleaved rounds of ${ROUND_MS} ms, median; Node ${process.version})`)
@@ -146,6 +176,10 @@ for (const [i, [name]] of cases.entries()) {
   const ops = median(samples[i] ?? [])
   console.log(`| ${name} | ${fmt(ops)} | ${fmt(1e9 / ops)} | ${(baseline / ops).toFixed(1)} |`)
 }
+if (redisServer === null) console.log('(no redis-server installed: the case with `redis` was skipped)')
+// A first-level copy lives at most USERS_CACHE_FIRST_LEVEL_TTL while Redis answers: a run longer
+// than that re-reads the entry once.
+else console.log(`Redis commands during all the cached fetchUser() calls above (the first level re-reads an entry after ${USERS_CACHE_FIRST_LEVEL_TTL / 1000} s): ${redisCommands}`)
 
 // 2. Heap of a full cache.
 async function heapOf (label: string, fill: (cache: ReturnType<typeof createUsersCache>, id: string) => Promise<void>): Promise<void> {
