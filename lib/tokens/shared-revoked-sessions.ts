@@ -8,6 +8,9 @@ import { MemoryRevokedSessions, type RevokedSessions } from './revoked-sessions.
 
 const CHANNEL = 'revoked-sessions'
 
+/** How long after a failed read of the shared set it is read again, ms. */
+const LOAD_RETRY = 500
+
 /** What a Redis outage means here, for the outage's one log line. */
 const CONSEQUENCE = 'a logout is known to this instance only (its tokens are still revoked at Discord)'
 
@@ -51,6 +54,9 @@ export class SharedRevokedSessions implements RevokedSessions {
   readonly #now: () => number
   readonly #lifetime: number
   readonly #max: number
+  /** A load that failed is tried again after LOAD_RETRY ms, until one succeeds or the app closes. */
+  #retry: NodeJS.Timeout | null = null
+  #closed = false
 
   constructor (options: SharedRevokedSessionsOptions) {
     this.#max = options.max ?? 100_000
@@ -80,6 +86,8 @@ export class SharedRevokedSessions implements RevokedSessions {
 
   /** Forgets this instance's copy (on app close); the shared set stays for the others. */
   clear (): void {
+    this.#closed = true
+    if (this.#retry !== null) clearTimeout(this.#retry)
     this.#local.clear()
   }
 
@@ -97,6 +105,15 @@ export class SharedRevokedSessions implements RevokedSessions {
       // ZRANGEBYSCORE … WITHSCORES: member, score, member, score…
       entries = await redis.script(CONSEQUENCE, LOAD, [redis.key(CHANNEL)], [this.#now()]) as string[]
     } catch {
+      // The subscription can be back before the command connection is (each reconnects on its
+      // own backoff): the logouts missed meanwhile are read once Redis answers.
+      if (!this.#closed && this.#retry === null) {
+        this.#retry = setTimeout(() => {
+          this.#retry = null
+          this.#load().catch(() => {})
+        }, LOAD_RETRY)
+        this.#retry.unref()
+      }
       return
     }
     for (let i = 0; i + 1 < entries.length; i += 2) this.#receive(`${String(entries[i + 1])} ${String(entries[i])}`)
