@@ -33,7 +33,7 @@ export interface RedisServer {
 }
 
 /** A port no one listens on now (the OS's pick); the server binds it right after. */
-async function freePort (): Promise<number> {
+export async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)

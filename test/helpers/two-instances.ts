@@ -5,12 +5,11 @@
  * requests go to either, as behind a load balancer.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import type { Test } from 'tap'
 import { createFakeDiscord, type FakeDiscord } from '../../lib/testing/index.js'
 import { spawnScript, type RunningScript } from '../examples/helpers/spawn-script.js'
 import { CookieJar } from './cookie-jar.js'
-import { startRedisServer, type RedisServer } from './redis-server.js'
+import { freePort, startRedisServer, type RedisServer } from './redis-server.js'
 
 export const TOKEN_ROUTE = '/api/v10/oauth2/token'
 export const USER_ROUTE = '/api/v10/users/@me'
@@ -35,17 +34,6 @@ export interface Deployment {
   login: () => Promise<void>
   /** The lines of one instance's log (pino JSON) whose message matches. */
   logLines: (instance: Instance, pattern: RegExp) => Array<{ msg: string }>
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
-  })
 }
 
 export async function deploy (t: Test, options: { tokenStore?: 'redis' } = {}): Promise<Deployment> {
