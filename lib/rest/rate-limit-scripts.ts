@@ -9,7 +9,8 @@
  * - `…rate-limit:{id}:route:<route key>`: the bucket hash Discord sent for that route;
  * - `…rate-limit:{id}:bucket:<hash or route key>:<major>`: a hash of the bucket's state;
  * - `…rate-limit:{id}:global`: the identity's global 429 pause, if any;
- * - `…rate-limit:{id}:global-log`: when its latest requests went, for the global limit.
+ * - `…rate-limit:{id}:global-window`: the identity's latest requests, for the global limit (a
+ *   sorted set: member a request's id, score the latest moment it can have reached Discord).
  *
  * Bucket fields: `limit`, `remaining`, `reset` (Redis ms, -1 while unknown), `window` (a counter:
  * answers of an earlier window do not count for the current one), `inflight` (requests of the
@@ -47,10 +48,9 @@ end
 `
 
 /**
- * Reserves a slot: KEYS route, global (the pause), bucket, global log (the latest sends, newest
- * first); ARGV hash hint ('' when unknown), global limit per
- * second, learn ms (longest an attempt may take), poll ms, offset ms, keep ms (idle lifetime),
- * route lifetime ms.
+ * Reserves a slot: KEYS route, global (the pause), bucket, global window; ARGV hash hint ('' when
+ * unknown), global limit per second, learn ms (longest an attempt may take), poll ms, offset ms,
+ * keep ms (idle lifetime), route lifetime ms, the request's id (its member in the global window).
  *
  * Returns `{'go', window, learning}`; `{'wait', ms, global}` for a rate-limit wait; `{'poll', ms}`
  * while an answer on its way will tell more (a learner's, a window's first), to ask again after
@@ -65,6 +65,7 @@ local pollMs = tonumber(ARGV[4])
 local offset = tonumber(ARGV[5])
 local keepMs = tonumber(ARGV[6])
 local routeLifetime = tonumber(ARGV[7])
+local sent = ARGV[8]
 
 local mapped = redis.call('GET', KEYS[1])
 if mapped and mapped ~= hint then return {'hash', mapped} end
@@ -72,12 +73,21 @@ if not mapped and hint ~= '' then redis.call('SET', KEYS[1], hint, 'PX', routeLi
 
 local paused = num(redis.call('HGET', KEYS[2], 'paused'), 0)
 if paused > now then return {'wait', paused - now, 1} end
--- A sliding window over the last sends: Discord's window starts when its first request arrives,
--- later than it was sent, so windows counted from the sending side would overlap the next one.
+-- A sliding window over the latest requests, each at the latest moment it can have reached
+-- Discord: while on its way, as late as an attempt may last; once answered, when SETTLE recorded
+-- the answer. Discord's window starts when a request arrives, somewhere between its send and its
+-- answer; counted from the answers, never from the sends, no window Discord counts holds more
+-- than the limit, whatever the latency and its jitter.
 local count = math.max(1, math.floor(perSecond))
 local windowMs = math.ceil(1000 * count / perSecond) + offset
-local nth = redis.call('LINDEX', KEYS[4], count - 1)
-if nth and tonumber(nth) + windowMs > now then return {'wait', tonumber(nth) + windowMs - now, 1} end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - windowMs)
+local nth = redis.call('ZREVRANGE', KEYS[4], count - 1, count - 1, 'WITHSCORES')
+if nth[2] then
+  local at = tonumber(nth[2])
+  -- The limit's worth still on its way: their answers will say how long to wait.
+  if at > now then return {'poll', pollMs} end
+  return {'wait', at + windowMs - now, 1}
+end
 
 local b = bucketState(KEYS[3])
 local learning = 0
@@ -118,18 +128,17 @@ else
   saveBucket(KEYS[3], b, keepMs)
 end
 
-redis.call('LPUSH', KEYS[4], now)
-redis.call('LTRIM', KEYS[4], 0, count - 1)
-redis.call('PEXPIRE', KEYS[4], windowMs)
+redis.call('ZADD', KEYS[4], now + learnMs, sent)
+redis.call('PEXPIRE', KEYS[4], learnMs + windowMs)
 return {'go', b.window, learning}
 `)
 
 /**
  * Records Discord's answer to a reserved request: KEYS route, global, the reserved bucket, the
- * bucket of the hash the answer named (the reserved one when it named none); ARGV window,
- * learning (1/0), outcome (`answer`, `unlimited` or `none` when no answer came), limit,
+ * bucket of the hash the answer named (the reserved one when it named none), global window; ARGV
+ * window, learning (1/0), outcome (`answer`, `unlimited` or `none` when no answer came), limit,
  * remaining, reset-after ms (-1 for absent), hash ('' for none), 429 verdict (`bucket`,
- * `global` or ''), 429 wait ms, offset ms, keep ms, route lifetime ms.
+ * `global` or ''), 429 wait ms, offset ms, keep ms, route lifetime ms, the request's id.
  */
 export const SETTLE = new RedisScript(`${PRELUDE}
 local window = tonumber(ARGV[1])
@@ -144,7 +153,10 @@ local waitMs = tonumber(ARGV[9])
 local offset = tonumber(ARGV[10])
 local keepMs = tonumber(ARGV[11])
 local routeLifetime = tonumber(ARGV[12])
+local sent = ARGV[13]
 
+-- The request can have reached Discord no later than now (XX: one already out of the window stays out).
+redis.call('ZADD', KEYS[5], 'XX', now, sent)
 if hash ~= '' then redis.call('SET', KEYS[1], hash, 'PX', routeLifetime) end
 
 local from = bucketState(KEYS[3])

@@ -11,6 +11,7 @@
  * (invalid-requests.ts) stays per process on purpose: Discord counts invalid requests per IP
  * address, and which instances share an egress IP is not something the plugin can know.
  */
+import { randomUUID } from 'node:crypto'
 import { RedisUnavailable, type SharedRedis } from '../redis/shared-redis.js'
 import type { Wait } from './bucket.js'
 import { resetInMs, type RateLimitHeaders } from './rate-limit-headers.js'
@@ -31,9 +32,11 @@ const ROUTE_LIFETIME_MS = 24 * 60 * 60 * 1000
 export interface SharedSlot {
   readonly route: string
   readonly global: string
-  readonly globalLog: string
+  readonly globalWindow: string
   readonly bucket: string
   readonly window: number
+  /** The request's member in the global window. */
+  readonly sent: string
   /** This request learns an unknown bucket, alone across the instances. */
   readonly learning: boolean
   readonly major: string
@@ -90,19 +93,20 @@ export class SharedRateLimits {
     }
     const { globalRequestsPerSecond, learnMs, offset } = this.#options
     let known = hash
+    const sent = randomUUID()
     try {
       // Asks again, at most once per remapping, when Redis knows the route under another hash.
       for (;;) {
         const keys = this.#keys(identity, route, known)
-        const answer = await this.#redis.script(RATE_LIMIT_FALLBACK, RESERVE, [keys.route, keys.global, keys.bucket, keys.globalLog],
-          [known ?? '', globalRequestsPerSecond, learnMs, LEARN_POLL_MS, offset, KEEP_MS, ROUTE_LIFETIME_MS]) as [string, number | string, number?]
+        const answer = await this.#redis.script(RATE_LIMIT_FALLBACK, RESERVE, [keys.route, keys.global, keys.bucket, keys.globalWindow],
+          [known ?? '', globalRequestsPerSecond, learnMs, LEARN_POLL_MS, offset, KEEP_MS, ROUTE_LIFETIME_MS, sent]) as [string, number | string, number?]
         if (answer[0] === 'hash') {
           known = String(answer[1])
           continue
         }
         if (answer[0] === 'wait') return { wait: { ms: Number(answer[1]), global: answer[2] === 1 } }
         if (answer[0] === 'poll') return { poll: Number(answer[1]) }
-        return { slot: { ...keys, window: Number(answer[1]), learning: answer[2] === 1, major: route.major, identity } }
+        return { slot: { ...keys, window: Number(answer[1]), sent, learning: answer[2] === 1, major: route.major, identity } }
       }
     } catch (err) {
       if (err instanceof RedisUnavailable) return null
@@ -123,9 +127,9 @@ export class SharedRateLimits {
     const resetIn = headers === null ? null : resetInMs(headers, now)
     const args = [
       slot.window, slot.learning ? 1 : 0, outcome, headers?.limit ?? -1, headers?.remaining ?? -1, resetIn ?? -1,
-      headers?.bucket ?? '', verdict?.kind ?? '', verdict?.ms ?? 0, this.#options.offset, KEEP_MS, ROUTE_LIFETIME_MS
+      headers?.bucket ?? '', verdict?.kind ?? '', verdict?.ms ?? 0, this.#options.offset, KEEP_MS, ROUTE_LIFETIME_MS, slot.sent
     ]
-    this.#redis.script(RATE_LIMIT_FALLBACK, SETTLE, [slot.route, slot.global, slot.bucket, to], args).catch(() => {
+    this.#redis.script(RATE_LIMIT_FALLBACK, SETTLE, [slot.route, slot.global, slot.bucket, to, slot.globalWindow], args).catch(() => {
       // Logged once per outage by SharedRedis; the local bucket learned the same answer.
     })
   }
@@ -140,11 +144,11 @@ export class SharedRateLimits {
       .finally(() => { this.#probe = null })
   }
 
-  #keys (identity: string, route: RouteData, hash: string | null): { route: string, global: string, globalLog: string, bucket: string } {
+  #keys (identity: string, route: RouteData, hash: string | null): { route: string, global: string, globalWindow: string, bucket: string } {
     return {
       route: this.#redis.key('rate-limit', `{${identity}}`, 'route', route.key),
       global: this.#redis.key('rate-limit', `{${identity}}`, 'global'),
-      globalLog: this.#redis.key('rate-limit', `{${identity}}`, 'global-log'),
+      globalWindow: this.#redis.key('rate-limit', `{${identity}}`, 'global-window'),
       bucket: this.#bucketKey(identity, hash ?? route.key, route.major)
     }
   }

@@ -2,6 +2,7 @@
  * The shared rate-limit scripts, run directly against a real redis-server with states set up by
  * hand: every decision of RESERVE and every kind of answer SETTLE records.
  */
+import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import t, { type Test } from 'tap'
 import { RESERVE, SETTLE } from '../../lib/rest/rate-limit-scripts.js'
@@ -9,7 +10,7 @@ import { redisTestOptions, startRedisServer } from '../helpers/redis-server.js'
 
 const ROUTE = 'p:rate-limit:{bearer:x}:route:GET /r'
 const GLOBAL = 'p:rate-limit:{bearer:x}:global'
-const LOG = 'p:rate-limit:{bearer:x}:global-log'
+const WINDOW = 'p:rate-limit:{bearer:x}:global-window'
 const BY_ROUTE = 'p:rate-limit:{bearer:x}:bucket:GET /r:global'
 const H1 = 'p:rate-limit:{bearer:x}:bucket:h1:global'
 const H2 = 'p:rate-limit:{bearer:x}:bucket:h2:global'
@@ -21,7 +22,7 @@ type Answer = [string, number | string, number?]
 
 interface Scripts {
   redis: Redis
-  reserve: (bucket: string, hint?: string, perSecond?: number) => Promise<Answer>
+  reserve: (bucket: string, hint?: string, perSecond?: number, sent?: string) => Promise<Answer>
   settle: (from: string, to: string, args: Partial<SettleArgs>) => Promise<void>
   state: (key: string) => Promise<Record<string, number>>
   set: (key: string, fields: Record<string, number>) => Promise<void>
@@ -37,6 +38,7 @@ interface SettleArgs {
   hash: string
   verdict: '' | 'bucket' | 'global'
   waitMs: number
+  sent: string
 }
 
 async function scripts (t: Test): Promise<Scripts> {
@@ -46,10 +48,10 @@ async function scripts (t: Test): Promise<Scripts> {
   const fresh = { limit: -1, remaining: 0, reset: -1, window: 0, inflight: 0, windowMs: 0, provisional: 0, unlimited: 0, learning: 0 }
   return {
     redis,
-    reserve: async (bucket, hint = '', perSecond = 50) => await RESERVE.run(redis, [ROUTE, GLOBAL, bucket, LOG], [hint, perSecond, LEARN_MS, POLL_MS, OFFSET, 60_000, 86_400_000]) as Answer,
+    reserve: async (bucket, hint = '', perSecond = 50, sent = randomUUID()) => await RESERVE.run(redis, [ROUTE, GLOBAL, bucket, WINDOW], [hint, perSecond, LEARN_MS, POLL_MS, OFFSET, 60_000, 86_400_000, sent]) as Answer,
     settle: async (from, to, args) => {
-      const a: SettleArgs = { window: 0, learning: 0, outcome: 'answer', limit: -1, remaining: -1, resetAfter: -1, hash: '', verdict: '', waitMs: 0, ...args }
-      await SETTLE.run(redis, [ROUTE, GLOBAL, from, to], [a.window, a.learning, a.outcome, a.limit, a.remaining, a.resetAfter, a.hash, a.verdict, a.waitMs, OFFSET, 60_000, 86_400_000])
+      const a: SettleArgs = { window: 0, learning: 0, outcome: 'answer', limit: -1, remaining: -1, resetAfter: -1, hash: '', verdict: '', waitMs: 0, sent: '', ...args }
+      await SETTLE.run(redis, [ROUTE, GLOBAL, from, to, WINDOW], [a.window, a.learning, a.outcome, a.limit, a.remaining, a.resetAfter, a.hash, a.verdict, a.waitMs, OFFSET, 60_000, 86_400_000, a.sent])
     },
     state: async (key) => Object.fromEntries(Object.entries(await redis.hgetall(key)).map(([k, v]) => [k, Number(v)])),
     set: async (key, fields) => { await redis.hset(key, { ...fresh, ...fields }) }
@@ -211,16 +213,25 @@ t.test('a global 429 pauses every route of the identity, and expires', redisTest
   t.ok(Number((await s.redis.hget(GLOBAL, 'paused'))) - (await redisNow(s.redis)) > 150, 'a shorter pause does not shorten a longer one')
 })
 
-t.test('the global limit: at most N sends in any window, and fractional rates spread them out', redisTestOptions(), async (t) => {
+t.test('the global limit: at most N requests in any window, counted from their answers, and fractional rates spread them out', redisTestOptions(), async (t) => {
   const s = await scripts(t)
   await s.settle(BY_ROUTE, BY_ROUTE, { learning: 1, outcome: 'unlimited' })
-  for (let i = 0; i < 3; i++) t.same(await s.reserve(BY_ROUTE, '', 3), ['go', 0, 0])
+  for (const sent of ['a', 'b', 'c']) t.same(await s.reserve(BY_ROUTE, '', 3, sent), ['go', 0, 0])
+  t.ok(await s.redis.pttl(WINDOW) > LEARN_MS, 'requests on their way hold the window as long as an attempt may last')
+  t.same(await s.reserve(BY_ROUTE, '', 3), ['poll', POLL_MS], 'three on their way: their answers will say how long to wait')
+  const answered = await redisNow(s.redis)
+  for (const sent of ['a', 'b', 'c']) await s.settle(BY_ROUTE, BY_ROUTE, { outcome: 'unlimited', sent })
   const wait = await s.reserve(BY_ROUTE, '', 3)
   t.same([wait[0], wait[2]], ['wait', 1])
-  t.ok(Number(wait[1]) > 950 && Number(wait[1]) <= 1000 + OFFSET, `until the oldest of the three is a window old (${wait[1]} ms)`)
-  t.ok(await s.redis.pttl(LOG) <= 1000 + OFFSET)
-  await s.redis.del(LOG)
-  t.same(await s.reserve(BY_ROUTE, '', 0.5), ['go', 0, 0])
+  t.ok(Number(wait[1]) > 950 && Number(wait[1]) <= 1000 + OFFSET, `until the oldest answer is a window old (${wait[1]} ms)`)
+  t.ok(Number(await s.redis.zscore(WINDOW, 'a')) >= answered, 'the answer moved the request to when it came')
+  await s.settle(BY_ROUTE, BY_ROUTE, { outcome: 'unlimited', sent: 'never-sent' })
+  t.equal(await s.redis.zscore(WINDOW, 'never-sent'), null, 'an answer of a request no longer in the window does not enter it')
+  await s.redis.del(WINDOW)
+  t.same(await s.reserve(BY_ROUTE, '', 0.5, 'x'), ['go', 0, 0])
+  await s.settle(BY_ROUTE, BY_ROUTE, { outcome: 'unlimited', sent: 'x' })
   const slow = await s.reserve(BY_ROUTE, '', 0.5)
   t.ok(Number(slow[1]) > 1950 && Number(slow[1]) <= 2000 + OFFSET, `half a request per second: one per two seconds (${slow[1]} ms)`)
+  await s.redis.zadd(WINDOW, (await redisNow(s.redis)) - 2000 - OFFSET, 'x')
+  t.same(await s.reserve(BY_ROUTE, '', 0.5), ['go', 0, 0], 'a request a whole window old no longer counts')
 })
