@@ -76,12 +76,14 @@ try {
       current = entry.server
       const load = { url: entry.url, headers: entry.headers, connections: config.connections }
       await runLoad({ ...load, duration: config.warmup })
+      const cpuBefore = await entry.server.cpuMicros()
       const sample = await runLoad({ ...load, duration: config.duration })
+      sample.cpuPerRequest = (await entry.server.cpuMicros() - cpuBefore) / sample.requests
       outcome.samples.push(sample)
       await entry.server.stop()
       current = null
       const flags = sample.non2xx + sample.errors > 0 ? ` (${sample.non2xx} non-2xx, ${sample.errors} errors)` : ''
-      log(`round ${round}/${config.rounds} ${outcome.target.id}: ${Math.round(sample.rps)} req/s, p99 ${sample.p99} ms${flags}`)
+      log(`round ${round}/${config.rounds} ${outcome.target.id}: ${Math.round(sample.rps)} req/s, ${sample.cpuPerRequest.toFixed(1)} µs of server CPU per request, p99 ${sample.p99} ms${flags}`)
     }
   }
 

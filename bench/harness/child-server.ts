@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import type { ChildMessage } from '../servers/child.js'
+import type { ChildMessage, CpuUsageMessage } from '../servers/child.js'
 
 /** A target server running in its own process. */
 export interface RunningServer {
@@ -8,6 +8,8 @@ export interface RunningServer {
   loginPath: string | null
   /** Of the child process, to read its CPU time (`/proc/<pid>/stat`) when profiling by hand. */
   pid: number
+  /** The server process's CPU time so far (user + system), microseconds. */
+  cpuMicros (): Promise<number>
   stop (): Promise<void>
 }
 
@@ -42,7 +44,24 @@ export async function startServer (file: string, env: Record<string, string> = {
     await stop(child)
     return message.reason
   }
-  return { origin: `http://127.0.0.1:${message.port}`, loginPath: message.loginPath, pid: child.pid ?? -1, stop: async () => stop(child) }
+  if (message.type !== 'ready') throw new Error(`${file} sent ${message.type} before it was ready`)
+  return { origin: `http://127.0.0.1:${message.port}`, loginPath: message.loginPath, pid: child.pid ?? -1, cpuMicros: async () => await cpuMicros(child), stop: async () => stop(child) }
+}
+
+async function cpuMicros (child: ChildProcess): Promise<number> {
+  return await new Promise<number>((resolve, reject) => {
+    const onMessage = (msg: unknown): void => {
+      if ((msg as CpuUsageMessage).type !== 'cpu-usage') return
+      child.off('message', onMessage)
+      resolve((msg as CpuUsageMessage).micros)
+    }
+    child.on('message', onMessage)
+    child.send('cpu-usage', (err) => {
+      if (err === null) return
+      child.off('message', onMessage)
+      reject(err)
+    })
+  })
 }
 
 function nodeArgs (raw: string | undefined): string[] {

@@ -4,6 +4,13 @@ import autocannon from 'autocannon'
 export interface LoadSample {
   /** Completed requests per second over the run. */
   rps: number
+  /** Requests completed over the run. */
+  requests: number
+  /**
+   * The server's CPU time per completed request, microseconds (its CPU time over the run, read
+   * from the server process, divided by the requests); NaN until the caller sets it.
+   */
+  cpuPerRequest: number
   /** 99th percentile latency, milliseconds. */
   p99: number
   non2xx: number
@@ -30,6 +37,8 @@ export async function runLoad (options: LoadOptions): Promise<LoadSample> {
   })
   return {
     rps: result.requests.total / result.duration,
+    requests: result.requests.total,
+    cpuPerRequest: Number.NaN,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors

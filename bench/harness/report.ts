@@ -62,19 +62,22 @@ export function renderReport (report: RunReport): string {
   lines.push(...targetTable(report.outcomes.filter((o) => o.target.group === 'untouched')), '')
 
   lines.push('## Ratios', '')
-  lines.push('| ratio | measured | per-round range | goal | |', '|---|---:|---:|---:|---|')
+  lines.push('| ratio | by req/s | per-round range | by server CPU per request | per-round range | goal | |', '|---|---:|---:|---:|---:|---|---|')
   for (const goal of RATIO_GOALS) {
-    const numerator = rps(byId.get(goal.numerator))
-    const denominator = rps(byId.get(goal.denominator))
-    const ratio = median(numerator) / median(denominator)
-    const measured = Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a'
-    const verdict = goal.min === null || !Number.isFinite(ratio) ? '' : ratio >= goal.min ? 'met' : '**missed**'
-    lines.push(`| ${goal.numerator}/${goal.denominator} | ${measured} | ${roundRange(numerator, denominator)} | ${goal.min === null ? '—' : `≥ ${goal.min}`} ${verdict} | ${goal.why} |`)
+    const numerator = byId.get(goal.numerator)
+    const denominator = byId.get(goal.denominator)
+    const throughput = ratioOf(rps(numerator), rps(denominator))
+    // A request costing less CPU is the faster one: the cost ratio is the other way round.
+    const cpu = ratioOf(cpuPerRequest(denominator), cpuPerRequest(numerator))
+    const verdicts = goal.min === null ? '' : `${verdict(throughput.value, goal.min)} by req/s, ${verdict(cpu.value, goal.min)} by CPU`
+    lines.push(`| ${goal.numerator}/${goal.denominator} | ${throughput.text} | ${throughput.range} | ${cpu.text} | ${cpu.range} | ${goal.min === null ? '—' : `≥ ${goal.min}`} ${verdicts} | ${goal.why} |`)
   }
-  lines.push('', 'The per-round range is the lowest and highest ratio of two targets measured in the same round: how far one pair of processes can move it. ' +
-    '"µs per request" is 1 / median req/s. With the server\'s core saturated it is what one request costs that core (A, N and P run ' +
-    'near what the load generator can send, so theirs is an upper bound); a gap in µs says more than a ratio, which also depends ' +
-    'on how fast the baseline is.', '')
+  lines.push('', 'Each ratio says how much faster the numerator is, two ways: by median req/s, and by the server\'s median CPU time per request ' +
+    '(the denominator\'s over the numerator\'s), read from the server process around each measured run. ' +
+    'The per-round range is the lowest and highest ratio of two targets measured in the same round: how far one pair of processes can move it. ' +
+    '"µs per request" is 1 / median req/s: with the server\'s core saturated it is what one request costs that core, but A, N and P ' +
+    'run near what the load generator can send, and any pause of the machine counts in it. "Server CPU µs per request" is the CPU the ' +
+    'server process spent per request, whatever the load generator\'s speed: the steadier of the two on a shared machine.', '')
 
   lines.push('## 3. Cold burst: 1,000 concurrent `GET /me` of one user, empty cache (target C)', '')
   if (report.coldBurst === null) lines.push('Not run.')
@@ -145,18 +148,31 @@ function rps (outcome: TargetOutcome | undefined): number[] {
   return outcome === undefined || outcome.skipped !== null ? [] : outcome.samples.map((s) => s.rps)
 }
 
-/** Lowest–highest ratio of the samples of one round (samples are pushed round by round, so index i is round i). */
-function roundRange (numerator: readonly number[], denominator: readonly number[]): string {
-  const ratios = numerator.slice(0, denominator.length).map((value, i) => value / denominator[i]!)
-  if (ratios.length === 0) return 'n/a'
-  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`
+function cpuPerRequest (outcome: TargetOutcome | undefined): number[] {
+  return outcome === undefined || outcome.skipped !== null ? [] : outcome.samples.map((s) => s.cpuPerRequest)
+}
+
+/** The ratio of medians, and the lowest–highest ratio of one round's samples (index i is round i). */
+function ratioOf (numerator: readonly number[], denominator: readonly number[]): { value: number, text: string, range: string } {
+  const value = median(numerator) / median(denominator)
+  const ratios = numerator.slice(0, denominator.length).map((n, i) => n / denominator[i]!)
+  return {
+    value,
+    text: Number.isFinite(value) ? value.toFixed(2) : 'n/a',
+    range: ratios.length === 0 ? 'n/a' : `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`
+  }
+}
+
+function verdict (ratio: number, min: number): string {
+  if (!Number.isFinite(ratio)) return 'n/a'
+  return ratio >= min ? 'met' : '**missed**'
 }
 
 function targetTable (outcomes: readonly TargetOutcome[]): string[] {
-  const rows = ['| | target | req/s (median) | req/s (min–max) | µs per request | p99 ms (median) | cookie / body bytes | flags |', '|---|---|---:|---:|---:|---:|---:|---|']
+  const rows = ['| | target | req/s (median) | req/s (min–max) | µs per request | server CPU µs per request (median, min–max) | p99 ms (median) | cookie / body bytes | flags |', '|---|---|---:|---:|---:|---:|---:|---:|---|']
   for (const { target, skipped, samples, sizes } of outcomes) {
     if (skipped !== null) {
-      rows.push(`| ${target.id} | ${target.title} | — | — | — | — | — | not measured: ${skipped} |`)
+      rows.push(`| ${target.id} | ${target.title} | — | — | — | — | — | — | not measured: ${skipped} |`)
       continue
     }
     const values = samples.map((s) => s.rps)
@@ -164,7 +180,11 @@ function targetTable (outcomes: readonly TargetOutcome[]): string[] {
     const errors = samples.reduce((sum, s) => sum + s.errors, 0)
     const flags = [non2xx > 0 ? `${non2xx} non-2xx` : '', errors > 0 ? `${errors} errors` : ''].filter((f) => f !== '').join(', ')
     rows.push(`| ${target.id} | ${target.title} | ${Math.round(median(values))} | ${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))} | ` +
-      `${(1e6 / median(values)).toFixed(1)} | ${median(samples.map((s) => s.p99)).toFixed(1)} | ${sizes === null ? '—' : `${sizes.cookie} / ${sizes.body}`} | ${flags} |`)
+      `${(1e6 / median(values)).toFixed(1)} | ${cpuCell(samples.map((s) => s.cpuPerRequest))} | ${median(samples.map((s) => s.p99)).toFixed(1)} | ${sizes === null ? '—' : `${sizes.cookie} / ${sizes.body}`} | ${flags} |`)
   }
   return rows
+}
+
+function cpuCell (values: readonly number[]): string {
+  return `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`
 }

@@ -18,13 +18,19 @@ export interface ReadyMessage {
   loginPath: string | null
 }
 
+/** The answer to the parent's `cpu-usage` query: this process's CPU time so far (`process.cpuUsage()`). */
+export interface CpuUsageMessage {
+  type: 'cpu-usage'
+  micros: number
+}
+
 /** Sent instead of `ready` when the target cannot run in this tree (e.g. its package is absent). */
 export interface UnavailableMessage {
   type: 'unavailable'
   reason: string
 }
 
-export type ChildMessage = ReadyMessage | UnavailableMessage
+export type ChildMessage = ReadyMessage | UnavailableMessage | CpuUsageMessage
 
 /**
  * Listens on a loopback port (a free one unless given), tells the parent, and closes when the
@@ -79,6 +85,13 @@ function send (message: ChildMessage): void {
 }
 
 function onParentGone (close: () => void): void {
+  // The parent reads the server's CPU time around each measured run: what the requests cost its
+  // core, whatever the load generator's own speed.
+  process.on('message', (message) => {
+    if (message !== 'cpu-usage' || process.send === undefined) return
+    const { user, system } = process.cpuUsage()
+    process.send({ type: 'cpu-usage', micros: user + system } satisfies CpuUsageMessage)
+  })
   process.once('disconnect', close)
   process.once('SIGTERM', close)
   process.once('SIGINT', close)
