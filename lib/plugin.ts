@@ -31,7 +31,7 @@ async function fastifyDiscordPlugin (fastify: FastifyInstance, input: DiscordPlu
     // fastify-plugin skips encapsulation, so Fastify applies no prefix to these routes.
     fastify.log.warn('fastify-discord: the `prefix` register option has no effect; set loginPath, callbackPath and logoutPath instead')
   }
-  await registerSecureSession(fastify, options.session)
+  await registerSecureSession(fastify, options.session, options.sessionLifetime)
 
   const { now } = options
   const redis = options.redis === null ? null : await openRedis(options.redis, options.redisPrefix, fastify.log)

@@ -12,7 +12,7 @@ describe('app.register(fastifyDiscord, options)', () => {
       ...required,
       botToken: 'bot-token',
       scope: ['identify', 'guilds'],
-      session: { key, cookieName: 'sid', expiry: 3600, cookie: { secure: true } },
+      session: { key, cookieName: 'sid', expiry: 3600, remember: 500, cookie: { secure: true } },
       apiBaseUrl: 'https://discord.com/api/v10',
       authorizeUrl: 'https://discord.com/oauth2/authorize',
       tokenUrl: 'https://discord.com/api/v10/oauth2/token',

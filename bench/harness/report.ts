@@ -125,9 +125,12 @@ export function renderReport (report: RunReport): string {
     'request; A, B, D and E hold it ready in memory.')
   lines.push('- C does more than B by design: the guard builds `request.discord` and checks the token is usable, and the handler ' +
     'builds a `User` model from the cached payload. Its cookie also carries the OAuth2 token set (the default token store is ' +
-    'the encrypted cookie, in a positional form), so it is about twice the size of B\'s and costs more to decode and decrypt; ' +
+    'the encrypted cookie, in a positional form), so it is about twice the size of B\'s; ' +
     'the "cookie / body bytes" column shows the sizes. D and E keep only a user id in the session. C, and P, decode the ' +
-    'session only when a route reads it and have no secure-session hooks; B and D run secure-session\'s on every request.')
+    'session only when a route reads it and have no secure-session hooks; B and D run secure-session\'s on every request. ' +
+    'C decrypts a given cookie value once per process and remembers what it held (`session.remember`, on by default), ' +
+    'so its measured requests, which all carry the same cookie as a logged-in browser does, parse the remembered JSON instead; ' +
+    'B and D decrypt the cookie on every request, as @fastify/secure-session does.')
   lines.push('- [bench/README.md](README.md) ("Where the time goes", "Routes that never read the session") gives the profile behind these figures.')
   lines.push('- A run with non-2xx responses or connection errors is flagged in the tables: its figures do not measure the intended path.')
   lines.push('- Load generator and servers share the machine; on 2 cores each gets one (pinned when `taskset` is there). Absolute figures vary between machines; the ratios are the result.')

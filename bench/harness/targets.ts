@@ -34,7 +34,7 @@ export interface RatioGoal {
 }
 
 export const RATIO_GOALS: readonly RatioGoal[] = [
-  { numerator: 'C', denominator: 'B', min: 0.95, why: 'the session cookie must be decrypted anyway' },
+  { numerator: 'C', denominator: 'B', min: 0.95, why: 'the session cookie must be read anyway' },
   { numerator: 'C', denominator: 'D', min: 1.05, why: 'ahead of what Fastify users pick today' },
   { numerator: 'C', denominator: 'E', min: 6, why: 'against the usual Express tutorial stack' },
   { numerator: 'D', denominator: 'B', min: null, why: 'for reference' },

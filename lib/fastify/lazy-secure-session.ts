@@ -1,6 +1,7 @@
 import secureSession from '@fastify/secure-session'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { fromCookieValue, toCookieValue } from '../cookie/sealed-cookie-value.js'
+import { SessionMemo } from './session-memo.js'
 
 type Session = FastifyRequest['session']
 
@@ -8,6 +9,8 @@ type Session = FastifyRequest['session']
 export type LazySessionSettings = Parameters<typeof secureSession>[1] & {
   cookieName?: string
   cookie: Record<string, unknown>
+  /** Given, not left to secure-session's default: a remembered session's expiry is checked against it. */
+  expiry: number
 }
 
 /** What the session needs of `@fastify/secure-session` and `@fastify/cookie`, taken from a child context. */
@@ -24,6 +27,12 @@ interface Parts {
 const kSession = Symbol('fastify-discord.session-state')
 
 /**
+ * Longest cookie value remembered. A browser keeps cookies of up to 4 KB (RFC 6265's minimum,
+ * which browsers hold to), so a longer value is no browser's.
+ */
+const MAX_REMEMBERED_LENGTH = 4096
+
+/**
  * `@fastify/secure-session` without its hooks: `request.session` is the same session object,
  * decoded from the cookie on first read, and the cookie is written only when it changed.
  *
@@ -36,16 +45,20 @@ const kSession = Symbol('fastify-discord.session-state')
  * `encodeSecureSession` and `decodeSecureSession` are on the app.
  *
  * The cookie value is secure-session's box in URL-safe base64 (see sealed-cookie-value.ts);
- * a cookie in secure-session's own form is read too.
+ * a cookie in secure-session's own form is read too. A cookie value secure-session opened is
+ * remembered (session-memo.ts, `session.remember`): the next request with it gets a new session
+ * of the same values without the decryption, as long as secure-session's expiry test on them
+ * still passes.
  *
  * Unlike with secure-session registered by the app, `request.cookies` and `reply.setCookie` come
  * only from an `@fastify/cookie` the app registers itself.
  *
  * @param fastify - the instance the plugin is being registered on
  * @param settings - secure-session's options
+ * @param remembered - most cookie values remembered once opened; 0: none
  * @throws what secure-session throws for malformed settings
  */
-export async function registerLazySecureSession (fastify: FastifyInstance, settings: LazySessionSettings): Promise<void> {
+export async function registerLazySecureSession (fastify: FastifyInstance, settings: LazySessionSettings, remembered: number): Promise<void> {
   let taken: Parts | undefined
   await fastify.register(async function secureSessionFunctions (child) {
     await child.register(secureSession, settings)
@@ -74,6 +87,10 @@ export async function registerLazySecureSession (fastify: FastifyInstance, setti
   fastify.decorate('decodeSecureSession', (cookie: string, log: FastifyBaseLogger = fastify.log, sessionName?: string) =>
     decode(typeof cookie === 'string' ? fromCookieValue(cookie) : cookie, log, sessionName))
 
+  const expiry = settings.expiry
+  const memo = remembered === 0 ? null : new SessionMemo({ max: remembered, maxValueLength: MAX_REMEMBERED_LENGTH })
+  const kValues = valuesSymbol(create)
+
   function open (request: FastifyRequest): Session {
     const header = request.headers.cookie
     if (header !== undefined) {
@@ -83,11 +100,32 @@ export async function registerLazySecureSession (fastify: FastifyInstance, setti
           const unsigned = unsignCookie(value)
           if (unsigned.valid && unsigned.value !== null) value = unsigned.value
         }
+        const known = memo?.get(value)
+        if (known !== undefined) {
+          // secure-session's own test, on its clock: past it, its decode says so (and logs it).
+          if ((known.issuedAt + expiry) * 1000 - Date.now() > 0) {
+            const session = create(JSON.parse(known.json) as Record<string, unknown>)
+            session.changed = known.rotated
+            return session
+          }
+          memo?.forget(value)
+        }
         const session = decode(fromCookieValue(value), request.log)
-        if (session !== null) return session
+        if (session !== null) {
+          if (memo !== null) remember(memo, value, session)
+          return session
+        }
       }
     }
     return create({})
+  }
+
+  /** Remembers a session just opened, before anyone could change it. */
+  function remember (memo: SessionMemo, value: string, session: Session): void {
+    const values = kValues === undefined ? undefined : (session as unknown as Record<symbol, Record<string, unknown> | undefined>)[kValues]
+    const issuedAt = values?.['__ts']
+    if (typeof issuedAt !== 'number') return
+    memo.remember(value, { json: JSON.stringify(values), issuedAt, rotated: session.changed })
   }
 
   fastify.decorateRequest(kSession, null)
@@ -137,6 +175,16 @@ export async function registerLazySecureSession (fastify: FastifyInstance, setti
     }
     done()
   })
+}
+
+/**
+ * The key under which secure-session's `Session` keeps its values, found like
+ * {@link cookieOptionsSymbol}; `undefined` if a version no longer has it (then nothing is
+ * remembered and every request is opened by secure-session).
+ */
+function valuesSymbol (create: Parts['create']): symbol | undefined {
+  const probe = create({})
+  return Object.getOwnPropertySymbols(probe).find((symbol) => symbol.description === 'object')
 }
 
 /**

@@ -22,6 +22,7 @@ export const OptionsSchema = Type.Object({
     salt: Type.Optional(Binary),
     cookieName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     expiry: Type.Optional(Type.Integer({ minimum: 60 })),
+    remember: Type.Optional(Type.Integer({ minimum: 0 })),
     // @fastify/cookie's serialize options, which that package checks; any key is its business.
     cookie: Type.Optional(Type.Object({}))
   }, { additionalProperties: false })),

@@ -29,6 +29,13 @@ export interface DiscordSessionOptions {
   /** Session lifetime in seconds, checked inside the encrypted payload. @defaultValue `86400` (one day) */
   expiry?: number | undefined
   /**
+   * Session cookies this process remembers once decrypted, so that the next request with the
+   * same cookie skips the decryption (a logged-in browser sends the same cookie until the session
+   * changes). What is remembered is the session's plaintext, tokens included, kept in the heap
+   * until newer cookies push it out; `0` remembers none. @defaultValue `1000`
+   */
+  remember?: number | undefined
+  /**
    * Cookie attributes, merged over the defaults.
    * @defaultValue `{ path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' }` (`secure` when the request is HTTPS, as Fastify's `trustProxy` sees it)
    */

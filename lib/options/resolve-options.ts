@@ -24,6 +24,7 @@ const EXPECTED: Record<string, string> = {
   logoutPath: 'a path starting with `/`, or false',
   prompt: "'consent' or 'none'",
   'session.expiry': 'whole seconds, at least 60',
+  'session.remember': 'a whole number of cookies, 0 to remember none',
   'cache.max': 'a whole number of users, at least 1',
   'cache.ttl': 'whole milliseconds, at least 1',
   redis: 'an ioredis client (Redis or Cluster) or a redis:// or rediss:// URL',

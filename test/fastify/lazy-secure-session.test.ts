@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { Writable } from 'node:stream'
 import secureSession from '@fastify/secure-session'
+import FakeTimers from '@sinonjs/fake-timers'
 import fc from 'fast-check'
 import Fastify, { type FastifyInstance } from 'fastify'
 import t from 'tap'
@@ -62,6 +64,17 @@ async function appWithRoutes (t: Parameters<typeof buildApp>[0], extra: Paramete
         request.session.set('note' as never, 'x' as never)
         request.session.options({ domain: 'not a domain;' })
         return { ok: true }
+      })
+      app.get('/cart', async (request) => {
+        request.session.set('cart' as never, { items: [] } as never)
+        return { ok: true }
+      })
+      // Changes the session's values in place, without set(): secure-session keeps no such change.
+      app.get('/scribble', async (request) => {
+        const cart = request.session.get('cart' as never) as { items: string[] } | undefined
+        if (cart === undefined) return { items: null }
+        cart.items.push('scribbled')
+        return { items: cart.items }
       })
       app.get('/replace', async (request) => {
         request.session = app.createSecureSession({ note: 'replaced' })
@@ -200,6 +213,84 @@ t.test('a cookie sealed with a rotated-out key is read and written again with th
   t.ok(rewritten !== undefined, 'rewritten')
   t.equal(old.decodeSecureSession(decodeURIComponent(rewritten as string).replace('.', ';')), null, 'no longer with the old key')
   t.equal(testApp.app.decodeSecureSession(rewritten as string)?.get('note'), 'kept')
+  const again = await testApp.app.inject({ url: '/peek', headers: { cookie: `session=${cookie}` } })
+  t.same(again.json(), { note: 'kept' })
+  t.ok(sessionCookieOf(again.headers['set-cookie']) !== undefined, 'remembered, the old cookie is still written again')
+})
+
+/**
+ * Counts the secretboxes secure-session opens, through the sodium-native module object it
+ * calls: how a test sees whether a cookie was decrypted or remembered.
+ */
+function countOpenings (t: { teardown (fn: () => void): void }): { readonly count: number } {
+  const sodium = createRequire(import.meta.url)('sodium-native') as Record<string, (...args: unknown[]) => unknown>
+  const original = sodium['crypto_secretbox_open_easy'] as (...args: unknown[]) => unknown
+  const counter = { count: 0 }
+  sodium['crypto_secretbox_open_easy'] = (...args: unknown[]) => {
+    counter.count++
+    return original(...args)
+  }
+  t.teardown(() => { sodium['crypto_secretbox_open_easy'] = original })
+  return counter
+}
+
+t.test('a cookie is decrypted once per process; each request gets its own copy of its values', async (t) => {
+  const openings = countOpenings(t)
+  const testApp = await appWithRoutes(t)
+  await injectWithJar(testApp, { url: '/cart' })
+  const cookie = testApp.jar.headers()
+  const before = openings.count
+  t.same((await testApp.app.inject({ url: '/scribble', headers: cookie })).json(), { items: ['scribbled'] })
+  t.equal(openings.count, before + 1, 'the first request decrypts the cookie')
+  t.same((await testApp.app.inject({ url: '/scribble', headers: cookie })).json(), { items: ['scribbled'] },
+    'a change made in place by an earlier request is not seen, as when every request decrypts')
+  t.same((await testApp.app.inject({ url: '/peek', headers: cookie })).json(), { note: null })
+  t.equal(openings.count, before + 1, 'the next requests with the same cookie do not')
+
+  const value = testApp.jar.get('session') as string
+  const last = value.at(-1) === 'A' ? 'B' : 'A'
+  const tampered = await testApp.app.inject({ url: '/scribble', headers: { cookie: `session=${value.slice(0, -1)}${last}` } })
+  t.same(tampered.json(), { items: null }, 'a tampered copy of a remembered cookie is an empty session')
+  t.equal(openings.count, before + 2, 'and is given to secure-session to open')
+})
+
+t.test('with session.remember: 0, every request decrypts its cookie', async (t) => {
+  const openings = countOpenings(t)
+  const testApp = await appWithRoutes(t, { session: { key: randomBytes(32), remember: 0 } })
+  await injectWithJar(testApp, { url: '/note' })
+  const before = openings.count
+  for (let i = 0; i < 3; i++) t.same((await injectWithJar(testApp, { url: '/peek' })).json(), { note: 'hello' })
+  t.equal(openings.count, before + 3)
+})
+
+t.test('a session secure-session reads without a numeric __ts is not remembered', async (t) => {
+  const openings = countOpenings(t)
+  const key = randomBytes(32)
+  const testApp = await appWithRoutes(t, { session: { key } })
+  const other = await sealer(t, key)
+  // secure-session's expiry test is false for NaN: it reads such a box, with no expiry to check later.
+  const cookie = encodeURIComponent(other.encodeSecureSession(other.createSecureSession({ __ts: 'x', note: 'odd' })))
+  const before = openings.count
+  for (let i = 0; i < 2; i++) {
+    t.same((await testApp.app.inject({ url: '/peek', headers: { cookie: `session=${cookie}` } })).json(), { note: 'odd' })
+  }
+  t.equal(openings.count, before + 2, 'decrypted on each request')
+})
+
+t.test('a remembered cookie expires like any other', async (t) => {
+  const clock = FakeTimers.install({ toFake: ['Date'], now: Date.UTC(2026, 0, 1) })
+  t.teardown(() => { clock.uninstall() })
+  const testApp = await appWithRoutes(t, { session: { key: randomBytes(32), expiry: 60 } })
+  await injectWithJar(testApp, { url: '/note' })
+  const cookie = testApp.jar.headers()
+  t.same((await testApp.app.inject({ url: '/peek', headers: cookie })).json(), { note: 'hello' })
+  clock.tick(59_000)
+  t.same((await testApp.app.inject({ url: '/peek', headers: cookie })).json(), { note: 'hello' }, 'within its expiry')
+  clock.tick(1_000)
+  t.same((await testApp.app.inject({ url: '/peek', headers: cookie })).json(), { note: null }, 'at its expiry: an empty session')
+  clock.setSystemTime(Date.UTC(2026, 0, 1))
+  t.same((await testApp.app.inject({ url: '/peek', headers: cookie })).json(), { note: 'hello' },
+    'an expired cookie is forgotten, not remembered as empty: secure-session decides again')
 })
 
 t.test('fastify.decodeSecureSession: no cookie is no session', async (t) => {

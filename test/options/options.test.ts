@@ -87,6 +87,8 @@ t.test('a malformed option is refused without echoing its value', async (t) => {
   rejects(t, { ...base, cache: { get () {} } }, {}, /`cache`/)
   rejects(t, { ...base, session: { cookieName: 'x' } }, {}, /`session.key`/)
   rejects(t, { ...base, session: { key: SECRET, expiry: 1 } }, {}, /`session.expiry`/)
+  rejects(t, { ...base, session: { key: SECRET, remember: -1 } }, {}, /`session.remember` is malformed: expected a whole number of cookies, 0 to remember none/)
+  rejects(t, { ...base, session: { key: SECRET, remember: 1.5 } }, {}, /`session.remember`/)
   rejects(t, { ...base, apiBaseUrl: 'not a url' }, {}, /`apiBaseUrl` is malformed/)
   rejects(t, null, {}, /must be an object/)
 })
