@@ -80,7 +80,7 @@ export async function registerLazySecureSession (fastify: FastifyInstance, setti
   // secure-session filled in its defaults (httpOnly) on this very object.
   const cookieOptions = settings.cookie
   const signed = cookieOptions['signed'] === true
-  const kCookieOptions = cookieOptionsSymbol(create)
+  const kCookieOptions = sessionSymbol(create, 'cookie options')
 
   fastify.decorate('createSecureSession', create)
   fastify.decorate('encodeSecureSession', encode)
@@ -89,7 +89,7 @@ export async function registerLazySecureSession (fastify: FastifyInstance, setti
 
   const expiry = settings.expiry
   const memo = remembered === 0 ? null : new SessionMemo({ max: remembered, maxValueLength: MAX_REMEMBERED_LENGTH })
-  const kValues = valuesSymbol(create)
+  const kValues = sessionSymbol(create, 'object')
 
   function open (request: FastifyRequest): Session {
     const header = request.headers.cookie
@@ -178,21 +178,12 @@ export async function registerLazySecureSession (fastify: FastifyInstance, setti
 }
 
 /**
- * The key under which secure-session's `Session` keeps its values, found like
- * {@link cookieOptionsSymbol}; `undefined` if a version no longer has it (then nothing is
- * remembered and every request is opened by secure-session).
+ * One of the private symbols of secure-session's `Session`, found by its description on a probe
+ * session: `'cookie options'` (what `session.options()` set, so per-session cookie options keep
+ * working) and `'object'` (its values, read to remember a session). `undefined` if a version of
+ * secure-session no longer has it: then only the registered cookie options apply, and nothing is
+ * remembered (every request is opened by secure-session).
  */
-function valuesSymbol (create: Parts['create']): symbol | undefined {
-  const probe = create({})
-  return Object.getOwnPropertySymbols(probe).find((symbol) => symbol.description === 'object')
-}
-
-/**
- * The key under which secure-session keeps what `session.options()` set: a private symbol, found
- * by its description so that per-session cookie options keep working; `undefined` if a version
- * of secure-session no longer has it (then only the registered cookie options apply).
- */
-function cookieOptionsSymbol (create: Parts['create']): symbol | undefined {
-  const probe = create({})
-  return Object.getOwnPropertySymbols(probe).find((symbol) => symbol.description === 'cookie options')
+function sessionSymbol (create: Parts['create'], description: string): symbol | undefined {
+  return Object.getOwnPropertySymbols(create({})).find((symbol) => symbol.description === description)
 }
